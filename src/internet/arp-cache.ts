@@ -3,8 +3,9 @@
  * unknown next hops, and the answer to requests for our own addresses.
  *
  * Resolution: the first packet to an unknown address creates an INCOMPLETE entry, sends a
- * broadcast request and waits; up to `pendingLimit` packets wait with it (RFC 1122
- * §2.3.2.2 asks for at least one). The request is repeated every `retryInterval`, at most
+ * broadcast request and waits; up to `pendingBytes` of packets wait with it (RFC 1122
+ * §2.3.2.2 asks for at least one packet; Linux's unres_qlen_bytes holds 64 KiB, enough for
+ * every fragment of a large datagram), the oldest dropped first beyond that. The request is repeated every `retryInterval`, at most
  * `retries` times (Linux: 3 at 1 s); then the waiting packets are dropped and the owner is
  * told, so it can answer with ICMP host unreachable.
  *
@@ -29,7 +30,7 @@ export interface ArpOptions {
   timeout?: Time;
   retries?: number;
   retryInterval?: Time;
-  pendingLimit?: number;
+  pendingBytes?: number;
   maxEntries?: number;
 }
 
@@ -53,7 +54,7 @@ export class ArpCache {
   readonly timeout: Time;
   readonly retries: number;
   readonly retryInterval: Time;
-  readonly pendingLimit: number;
+  readonly pendingBytes: number;
   readonly maxEntries: number;
 
   constructor(
@@ -68,7 +69,7 @@ export class ArpCache {
     this.timeout = options.timeout ?? 60 * SECOND;
     this.retries = options.retries ?? 3;
     this.retryInterval = options.retryInterval ?? SECOND;
-    this.pendingLimit = options.pendingLimit ?? 3;
+    this.pendingBytes = options.pendingBytes ?? 65_536;
     this.maxEntries = options.maxEntries ?? 1024;
   }
 
@@ -91,8 +92,14 @@ export class ArpCache {
       // Expired: resolve again, as if new.
       this.entries.delete(nextHop);
     } else if (e) {
-      if (e.pending.length >= this.pendingLimit) this.onQueueFull(e.pending.shift()!);
       e.pending.push(frame);
+      let bytes = 0;
+      for (const f of e.pending) bytes += f.length;
+      while (bytes > this.pendingBytes && e.pending.length > 1) {
+        const old = e.pending.shift()!;
+        bytes -= old.length;
+        this.onQueueFull(old);
+      }
       return;
     }
     this.makeRoom();

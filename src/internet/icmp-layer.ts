@@ -142,9 +142,10 @@ export class IcmpLayer implements TransportProtocol {
     if (trace.wants('icmp.error')) {
       trace.emit({ type: 'icmp.error', time: this.ip.sim.now, node: this.ip.node.name, icmpType: type, code, to: source, about: destination });
     }
-    // RFC 1812 §4.3.2.4: the source is an address of the interface the error leaves by; we
-    // use the one the offending packet came in on, which traceroute then shows per hop.
-    this.ip.send({ protocol: ICMP, destination: source, source: inIface?.address || undefined }, serializeIcmp(msg));
+    // The error's source is the address of the interface it leaves by towards the original
+    // sender (RFC 1812 §4.3.2.4, Linux's default): on symmetric paths, the interface facing
+    // the sender, which is what traceroute shows for each hop.
+    this.ip.send({ protocol: ICMP, destination: source }, serializeIcmp(msg));
   }
 
   /** An error about a packet this node itself sent, detected locally (e.g. ARP failed). */

@@ -81,8 +81,13 @@ export class NetDevice {
   }
 
   setAdminUp(up: boolean): void {
+    if (up === this.adminUp) return;
     this.adminUp = up;
     if (!up) this.flush('interface-down');
+    const sim = this.node.sim;
+    if (sim.trace.wants('link.iface')) {
+      sim.trace.emit({ type: 'link.iface', time: sim.now, node: this.node.name, iface: this.name, up });
+    }
   }
 
   /** Queues or transmits a complete Ethernet frame. False when it was dropped. */

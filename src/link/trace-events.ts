@@ -31,6 +31,8 @@ declare module '../sim/trace.ts' {
     };
     /** A link went down or came up (`link down A B`, failures). */
     'link.state': { readonly link: string; readonly up: boolean };
+    /** An interface was set administratively up or down (`ip link set IFACE up|down`). */
+    'link.iface': { readonly node: string; readonly iface: string; readonly up: boolean };
     /** A node failed or recovered. */
     'node.state': { readonly node: string; readonly up: boolean };
     /** A switch learned (or moved) a MAC address to a port. */

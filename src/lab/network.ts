@@ -1,0 +1,161 @@
+/**
+ * Builds a running network from a `ScenarioSpec`: nodes with their devices and stacks,
+ * cables and shared media, addresses, routes and (optionally) global routing. This is the
+ * "helper" layer of ns-3's vocabulary, driven by data instead of code.
+ */
+import { NetlabError } from '../bytes/netlab-error.ts';
+import { GlobalRouting } from '../internet/global-routing.ts';
+import { prefixMask } from '../internet/ipv4-address.ts';
+import { IPV4, Ipv4Stack } from '../internet/ipv4-stack.ts';
+import type { Channel } from '../link/channel.ts';
+import { LearningSwitch } from '../link/learning-switch.ts';
+import type { NetDevice } from '../link/net-device.ts';
+import { Node } from '../link/node.ts';
+import { PointToPointLink } from '../link/point-to-point.ts';
+import { SharedMedium } from '../link/shared-medium.ts';
+import { Simulator } from '../sim/simulator.ts';
+import type { NetworkView } from '../tools/shell/command.ts';
+import { UdpLayer } from '../transport/udp/udp-layer.ts';
+import type { LinkSpec, NodeSpec, ScenarioSpec } from './scenario/spec.ts';
+
+export interface BuiltLink {
+  readonly spec: LinkSpec;
+  readonly channel: Channel;
+}
+
+export class Network implements NetworkView {
+  readonly sim: Simulator;
+  readonly links: BuiltLink[] = [];
+  readonly routing: GlobalRouting | undefined;
+  private readonly byName = new Map<string, Node>();
+  private readonly media = new Map<string, SharedMedium>();
+  private readonly addressToName = new Map<number, string>();
+
+  constructor(
+    readonly spec: ScenarioSpec,
+    sim?: Simulator,
+  ) {
+    this.sim = sim ?? new Simulator({ seed: spec.seed });
+    const linkOf = new Map<string, LinkSpec>();
+    for (const l of spec.links) for (const e of l.endpoints) linkOf.set(`${e.node}:${e.interface}`, l);
+    for (const n of spec.nodes) this.buildNode(n, linkOf);
+    for (const l of spec.links) this.buildLink(l);
+    if (spec.routing === 'global') {
+      const stacks = this.nodes()
+        .map((n) => n.service(IPV4))
+        .filter((s): s is Ipv4Stack => s !== undefined);
+      this.routing = new GlobalRouting(this.sim, stacks, spec.convergence);
+      this.routing.compute();
+      this.routing.watch();
+    }
+  }
+
+  node(name: string): Node | undefined {
+    return this.byName.get(name);
+  }
+
+  nodes(): readonly Node[] {
+    return [...this.byName.values()];
+  }
+
+  /** The node, or a typed error naming what exists. */
+  requireNode(name: string): Node {
+    const n = this.byName.get(name);
+    if (!n) throw new NetlabError('no-such-node', `no node named '${name}' (nodes: ${[...this.byName.keys()].join(', ')})`);
+    return n;
+  }
+
+  linkBetween(a: string, b: string): Channel | undefined {
+    for (const l of this.links) {
+      const names = l.spec.endpoints.map((e) => e.node);
+      if ((names[0] === a && names[1] === b) || (names[0] === b && names[1] === a)) {
+        // A station's attachment to a bus or hub is not a cable of its own.
+        return l.channel instanceof SharedMedium ? undefined : l.channel;
+      }
+    }
+    return undefined;
+  }
+
+  /** The shared medium a bus or hub node stands for. */
+  medium(name: string): SharedMedium | undefined {
+    return this.media.get(name);
+  }
+
+  hostAddress(name: string): number | undefined {
+    const stack = this.byName.get(name)?.service(IPV4);
+    return stack?.interfaces.find((i) => i.address !== 0)?.address;
+  }
+
+  hostName(address: number): string | undefined {
+    return this.addressToName.get(address);
+  }
+
+  private buildNode(n: NodeSpec, linkOf: Map<string, LinkSpec>): void {
+    const sim = this.sim;
+    switch (n.kind) {
+      case 'host':
+      case 'router': {
+        const node = new Node(sim, n.name, n.kind);
+        const ip = new Ipv4Stack(node, { forwarding: n.kind === 'router' });
+        new UdpLayer(ip);
+        for (const i of n.interfaces) {
+          const l = linkOf.get(`${n.name}:${i.name}`);
+          const dev = node.addDevice(i.name, l ? { queue: l.queue, mtu: l.mtu } : {});
+          ip.addInterface(dev, i.address ? [i.address] : []);
+          if (i.address) this.addressToName.set(i.address.address, n.name);
+        }
+        if (n.kind === 'host' && n.gateway !== undefined) {
+          ip.addRoute(0, 0, n.gateway, 'static');
+          ip.globalRouting = false;
+        }
+        for (const r of n.routes) ip.addRoute(r.to.address & prefixMask(r.to.length), r.to.length, r.via, 'static');
+        this.byName.set(n.name, node);
+        return;
+      }
+      case 'switch': {
+        const sw = new LearningSwitch(sim, n.name, { aging: n.aging, tableSize: n.macTableSize });
+        for (const i of n.interfaces) {
+          const l = linkOf.get(`${n.name}:${i.name}`);
+          sw.addPort(i.name, l ? { queue: l.queue, mtu: l.mtu } : {});
+        }
+        this.byName.set(n.name, sw);
+        return;
+      }
+      case 'hub':
+      case 'bus': {
+        const node = new Node(sim, n.name, n.kind);
+        const medium = new SharedMedium(sim, n.name, { rate: n.rate, delay: n.delay, loss: n.loss });
+        node.onStateChange((up) => medium.setUp(up)); // a hub that loses power takes the LAN down
+        this.media.set(n.name, medium);
+        this.byName.set(n.name, node);
+        return;
+      }
+    }
+  }
+
+  private buildLink(l: LinkSpec): void {
+    const [a, b] = l.endpoints;
+    const mediumA = this.media.get(a.node);
+    const mediumB = this.media.get(b.node);
+    if (mediumA && mediumB) throw new NetlabError('bad-link', `cannot cable two shared media (${a.node}, ${b.node}) together`);
+    if (mediumA || mediumB) {
+      const medium = (mediumA ?? mediumB)!;
+      const end = mediumA ? b : a;
+      medium.attach(this.device(end.node, end.interface));
+      this.links.push({ spec: l, channel: medium });
+      return;
+    }
+    const link = new PointToPointLink(this.device(a.node, a.interface), this.device(b.node, b.interface), {
+      rate: l.rate,
+      delay: l.delay,
+      loss: l.loss,
+      duplicate: l.duplicate,
+      jitter: l.jitter,
+    });
+    this.links.push({ spec: l, channel: link });
+  }
+
+  private device(node: string, iface: string): NetDevice {
+    return this.requireNode(node).device(iface);
+  }
+}
