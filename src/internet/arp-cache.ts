@@ -149,7 +149,13 @@ export class ArpCache {
   announce(): void {
     const dev = this.iface.device;
     for (const a of this.iface.addresses) {
-      this.sendArp(BROADCAST_MAC, { op: ArpOp.Request, senderMac: dev.mac, senderIp: a.address, targetMac: 0, targetIp: a.address });
+      this.sendArp(BROADCAST_MAC, {
+        op: ArpOp.Request,
+        senderMac: dev.mac,
+        senderIp: a.address,
+        targetMac: 0,
+        targetIp: a.address,
+      });
     }
   }
 
@@ -170,7 +176,9 @@ export class ArpCache {
   lookup(ip: number): MacAddress | undefined {
     const e = this.entries.get(ip);
     if (!e || e.mac === null) return undefined;
-    return this.sim.now - e.confirmed < this.timeout || e.confirmed === Number.POSITIVE_INFINITY ? e.mac : undefined;
+    return this.sim.now - e.confirmed < this.timeout || e.confirmed === Number.POSITIVE_INFINITY
+      ? e.mac
+      : undefined;
   }
 
   /** Live entries (INCOMPLETE ones included), for `arp -a`. */
@@ -197,7 +205,15 @@ export class ArpCache {
     e.retry?.cancel();
     e.retry = null;
     if (previous !== mac && this.sim.trace.wants('arp.update')) {
-      this.sim.trace.emit({ type: 'arp.update', time: now, node: this.nodeName, iface: this.iface.name, ip, mac, previous });
+      this.sim.trace.emit({
+        type: 'arp.update',
+        time: now,
+        node: this.nodeName,
+        iface: this.iface.name,
+        ip,
+        mac,
+        previous,
+      });
     }
     const waiting = e.pending;
     e.pending = [];
@@ -215,7 +231,13 @@ export class ArpCache {
       targetIp: target,
     });
     if (this.sim.trace.wants('arp.request')) {
-      this.sim.trace.emit({ type: 'arp.request', time: this.sim.now, node: this.nodeName, iface: this.iface.name, target });
+      this.sim.trace.emit({
+        type: 'arp.request',
+        time: this.sim.now,
+        node: this.nodeName,
+        iface: this.iface.name,
+        target,
+      });
     }
     e.retry = this.sim.after(this.retryInterval, () => {
       e.retry = null;
@@ -226,7 +248,13 @@ export class ArpCache {
       }
       this.entries.delete(target);
       if (this.sim.trace.wants('arp.failed')) {
-        this.sim.trace.emit({ type: 'arp.failed', time: this.sim.now, node: this.nodeName, iface: this.iface.name, target });
+        this.sim.trace.emit({
+          type: 'arp.failed',
+          time: this.sim.now,
+          node: this.nodeName,
+          iface: this.iface.name,
+          target,
+        });
       }
       this.onFailure(target, e.pending);
     });
@@ -234,7 +262,14 @@ export class ArpCache {
 
   private traceReply(target: number, mac: MacAddress): void {
     if (this.sim.trace.wants('arp.reply')) {
-      this.sim.trace.emit({ type: 'arp.reply', time: this.sim.now, node: this.nodeName, iface: this.iface.name, target, mac });
+      this.sim.trace.emit({
+        type: 'arp.reply',
+        time: this.sim.now,
+        node: this.nodeName,
+        iface: this.iface.name,
+        target,
+        mac,
+      });
     }
   }
 

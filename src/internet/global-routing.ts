@@ -157,7 +157,8 @@ export function reachableDevices(from: NetDevice): NetDevice[] {
     for (const dev of ch.devices) {
       if (dev === from || !dev.up) continue;
       if (dev.node instanceof LearningSwitch) {
-        for (const port of dev.node.devices) if (port !== dev && port.up && port.channel) stack.push(port.channel);
+        for (const port of dev.node.devices)
+          if (port !== dev && port.up && port.channel) stack.push(port.channel);
       } else {
         out.push(dev);
       }

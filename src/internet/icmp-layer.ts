@@ -31,7 +31,12 @@ export type EchoEvent =
 
 export interface EchoSocket {
   readonly identifier: number;
-  send(destination: number, sequence: number, data: Uint8Array, options?: { ttl?: number; dontFragment?: boolean }): string;
+  send(
+    destination: number,
+    sequence: number,
+    data: Uint8Array,
+    options?: { ttl?: number; dontFragment?: boolean },
+  ): string;
   close(): void;
 }
 
@@ -68,7 +73,12 @@ export class IcmpLayer implements TransportProtocol {
         if (!this.ip.isLocalAddress(h.destination)) return;
         this.ip.send(
           { protocol: ICMP, destination: h.source, source: h.destination },
-          serializeIcmp({ kind: 'echo-reply', identifier: msg.identifier, sequence: msg.sequence, data: msg.data }),
+          serializeIcmp({
+            kind: 'echo-reply',
+            identifier: msg.identifier,
+            sequence: msg.sequence,
+            data: msg.data,
+          }),
         );
         return;
       case 'echo-reply':
@@ -83,7 +93,13 @@ export class IcmpLayer implements TransportProtocol {
         return;
       case 'destination-unreachable':
       case 'time-exceeded':
-        this.deliverError(msg.kind, msg.code, h.source, msg.kind === 'destination-unreachable' ? msg.nextHopMtu : 0, msg.original);
+        this.deliverError(
+          msg.kind,
+          msg.code,
+          h.source,
+          msg.kind === 'destination-unreachable' ? msg.nextHopMtu : 0,
+          msg.original,
+        );
         return;
       default:
         void iface;
@@ -122,7 +138,7 @@ export class IcmpLayer implements TransportProtocol {
     const destination = readIpv4(packet, 16);
     const fragOffset = ((packet[6]! << 8) | packet[7]!) & 0x1fff;
     if (fragOffset !== 0) return;
-    if (source === 0 || source === 0xffff_ffff || isMulticast(source) || (source >>> 24) === 127) return;
+    if (source === 0 || source === 0xffff_ffff || isMulticast(source) || source >>> 24 === 127) return;
     if (destination === 0xffff_ffff || isMulticast(destination)) return;
     if (inIface?.isSubnetBroadcast(destination)) return;
     if (packet[9] === ICMP) {
@@ -134,13 +150,19 @@ export class IcmpLayer implements TransportProtocol {
     if (!this.takeToken()) return;
     const original = quoteOriginal(packet);
     const msg: IcmpMessage =
-      kind === 'time-exceeded'
-        ? { kind, code, original }
-        : { kind, code, nextHopMtu, original };
+      kind === 'time-exceeded' ? { kind, code, original } : { kind, code, nextHopMtu, original };
     const type = kind === 'time-exceeded' ? 11 : 3;
     const trace = this.ip.sim.trace;
     if (trace.wants('icmp.error')) {
-      trace.emit({ type: 'icmp.error', time: this.ip.sim.now, node: this.ip.node.name, icmpType: type, code, to: source, about: destination });
+      trace.emit({
+        type: 'icmp.error',
+        time: this.ip.sim.now,
+        node: this.ip.node.name,
+        icmpType: type,
+        code,
+        to: source,
+        about: destination,
+      });
     }
     // The error's source is the address of the interface it leaves by towards the original
     // sender (RFC 1812 §4.3.2.4, Linux's default): on symmetric paths, the interface facing
@@ -149,11 +171,22 @@ export class IcmpLayer implements TransportProtocol {
   }
 
   /** An error about a packet this node itself sent, detected locally (e.g. ARP failed). */
-  reportLocalError(kind: 'destination-unreachable' | 'time-exceeded', code: number, packet: Uint8Array, iface: Ipv4Interface): void {
+  reportLocalError(
+    kind: 'destination-unreachable' | 'time-exceeded',
+    code: number,
+    packet: Uint8Array,
+    iface: Ipv4Interface,
+  ): void {
     this.deliverError(kind, code, iface.address, 0, packet);
   }
 
-  private deliverError(kind: IcmpErrorReport['kind'], code: number, from: number, nextHopMtu: number, original: Uint8Array): void {
+  private deliverError(
+    kind: IcmpErrorReport['kind'],
+    code: number,
+    from: number,
+    nextHopMtu: number,
+    original: Uint8Array,
+  ): void {
     if (original.length < 20 || original[0]! >> 4 !== 4) return;
     const hl = (original[0]! & 15) * 4;
     if (original.length < hl) return;

@@ -1,6 +1,6 @@
 /**
  * IPv4 addresses and prefixes (RFC 791 §2.3, RFC 4632 CIDR notation, RFC 1918 private
- * ranges, RFC 1122 §3.2.1.3 special addresses, RFC 3021 /31 links).
+ * ranges, RFC 1122 §3.2.1.3 special addresses, RFC 3021 §2 /31 links).
  *
  * An address is a plain uint32 number (always normalised with `>>> 0`), so it is cheap to
  * compare and to use as a Map key on the per-packet path. A prefix keeps the interface
@@ -94,7 +94,7 @@ export function prefixContains(prefix: Ipv4Prefix, addr: Ipv4Address): boolean {
 
 /**
  * The directed broadcast address (all host bits set, RFC 919 / RFC 1122 §3.2.1.3). A /31
- * (RFC 3021 §2.2) or /32 has no directed broadcast: for those this returns the limited
+ * (RFC 3021 §2) or /32 has no directed broadcast: for those this returns the limited
  * broadcast 255.255.255.255, which is what such a link uses.
  */
 export function broadcastOf(prefix: Ipv4Prefix): Ipv4Address {

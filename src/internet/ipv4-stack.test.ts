@@ -78,7 +78,10 @@ describe('IPv4 across routers', () => {
     sock.send(A('10.0.3.10'), 1, new Uint8Array(8), { ttl: 1 });
     sock.send(A('10.0.3.10'), 2, new Uint8Array(8), { ttl: 2 });
     await sim.run();
-    expect(events).toEqual(['error time-exceeded/0 seq=1 from 10.0.1.1', 'error time-exceeded/0 seq=2 from 10.0.2.2']);
+    expect(events).toEqual([
+      'error time-exceeded/0 seq=1 from 10.0.1.1',
+      'error time-exceeded/0 seq=2 from 10.0.2.2',
+    ]);
   });
 
   it('reports net unreachable from a router without a route, and host unreachable after ARP fails', async () => {
@@ -158,7 +161,17 @@ describe('IPv4 across routers', () => {
     frame.set([2, 0, 0, 0, 0, 0], 0);
     frame[12] = 8;
     const mac = dev.mac;
-    frame.set([Math.floor(mac / 2 ** 40), Math.floor(mac / 2 ** 32) & 255, (mac >>> 24) & 255, (mac >>> 16) & 255, (mac >>> 8) & 255, mac & 255], 0);
+    frame.set(
+      [
+        Math.floor(mac / 2 ** 40),
+        Math.floor(mac / 2 ** 32) & 255,
+        (mac >>> 24) & 255,
+        (mac >>> 16) & 255,
+        (mac >>> 8) & 255,
+        mac & 255,
+      ],
+      0,
+    );
     h1.node.device('eth0').send(frame);
     await sim.run();
     expect(drops).toEqual(['r1 bad-checksum']);

@@ -149,8 +149,10 @@ export class Ipv4Stack {
 
   /** Gives `device` the addresses `prefixes` (first = primary) and adds their connected routes. */
   addInterface(device: NetDevice, prefixes: readonly Ipv4Prefix[] = []): Ipv4Interface {
-    if (device.node !== this.node) throw new NetlabError('foreign-device', `${device.label} is not on ${this.node.name}`);
-    if (this.byDevice.has(device)) throw new NetlabError('duplicate-interface', `${device.label} already has IPv4`);
+    if (device.node !== this.node)
+      throw new NetlabError('foreign-device', `${device.label} is not on ${this.node.name}`);
+    if (this.byDevice.has(device))
+      throw new NetlabError('duplicate-interface', `${device.label} already has IPv4`);
     const iface = new Ipv4Interface(device);
     iface.arp = new ArpCache(
       this.sim,
@@ -192,7 +194,13 @@ export class Ipv4Stack {
   }
 
   /** Adds a route through `gateway` (`ip route add NET/LEN via GW`). */
-  addRoute(network: number, length: number, gateway: number, protocol: Route['protocol'] = 'static', metric = 0): Route {
+  addRoute(
+    network: number,
+    length: number,
+    gateway: number,
+    protocol: Route['protocol'] = 'static',
+    metric = 0,
+  ): Route {
     const iface = this.interfaces.find((i) => i.onLink(gateway));
     if (!iface) throw new NetlabError('gateway-unreachable', 'Nexthop has invalid gateway');
     return this.routes.add({ network, length, gateway, iface, metric, protocol });
@@ -242,7 +250,8 @@ export class Ipv4Stack {
     }
     if (loopback) {
       // Delivered through the loopback path, in a later event as a real stack would.
-      const lo = this.interfaces.find((i) => i.addresses.some((a) => a.address === dst)) ?? this.interfaces[0]!;
+      const lo =
+        this.interfaces.find((i) => i.addresses.some((a) => a.address === dst)) ?? this.interfaces[0]!;
       this.sim.after(0, () => this.deliverLocal(frame, lo));
       return 'sent';
     }
@@ -250,7 +259,12 @@ export class Ipv4Stack {
   }
 
   /** Sends an ICMP error about a packet this node received (`packet`: the offending IP bytes). */
-  sendIcmpError(kind: 'destination-unreachable' | 'time-exceeded', code: number, packet: Uint8Array, nextHopMtu = 0): void {
+  sendIcmpError(
+    kind: 'destination-unreachable' | 'time-exceeded',
+    code: number,
+    packet: Uint8Array,
+    nextHopMtu = 0,
+  ): void {
     this.icmp.sendError(kind, code, packet, nextHopMtu);
   }
 
@@ -283,7 +297,12 @@ export class Ipv4Stack {
       return;
     }
     const dst = readIpv4(frame, 30);
-    if (this.local.has(dst) || dst === LIMITED_BROADCAST || iface.isSubnetBroadcast(dst) || isMulticast(dst)) {
+    if (
+      this.local.has(dst) ||
+      dst === LIMITED_BROADCAST ||
+      iface.isSubnetBroadcast(dst) ||
+      isMulticast(dst)
+    ) {
       this.deliverLocal(frame, iface);
     } else if (this.forwarding) {
       this.forward(frame, iface, total, dst);
@@ -307,7 +326,10 @@ export class Ipv4Stack {
       return;
     }
     const out = route.iface;
-    if (this.filters.forward.length && !this.runFilters(this.filters.forward, packet, { inIface, outIface: out })) {
+    if (
+      this.filters.forward.length &&
+      !this.runFilters(this.filters.forward, packet, { inIface, outIface: out })
+    ) {
       this.dropFrame(frame, 'filtered');
       return;
     }
@@ -333,7 +355,15 @@ export class Ipv4Stack {
       });
     }
     const len = 14 + total;
-    this.output(out, nextHop, len < frame.length && len >= 60 ? frame.subarray(0, len) : frame, dst, total, (frame[20]! & 0x40) !== 0, inIface);
+    this.output(
+      out,
+      nextHop,
+      len < frame.length && len >= 60 ? frame.subarray(0, len) : frame,
+      dst,
+      total,
+      (frame[20]! & 0x40) !== 0,
+      inIface,
+    );
   }
 
   private deliverLocal(frame: Uint8Array, iface: Ipv4Interface): void {
@@ -355,14 +385,23 @@ export class Ipv4Stack {
       if (parsed instanceof ProtocolError) return;
     }
     const packet = parsed;
-    if (this.filters.input.length && !this.runFilters(this.filters.input, frame.subarray(14), { inIface: iface })) {
+    if (
+      this.filters.input.length &&
+      !this.runFilters(this.filters.input, frame.subarray(14), { inIface: iface })
+    ) {
       this.dropFrame(frame, 'filtered');
       return;
     }
     const handler = this.protocols.get(packet.header.protocol);
     if (!handler) {
       if (this.local.has(packet.header.destination)) {
-        this.icmp.sendError('destination-unreachable', UnreachableCode.Protocol, frame.subarray(14, 14 + packet.header.totalLength), 0, iface);
+        this.icmp.sendError(
+          'destination-unreachable',
+          UnreachableCode.Protocol,
+          frame.subarray(14, 14 + packet.header.totalLength),
+          0,
+          iface,
+        );
       }
       this.dropPacket(packet, 'unknown-protocol');
       return;
@@ -390,7 +429,13 @@ export class Ipv4Stack {
       const packet = frame.subarray(14, 14 + packetLength);
       if (dontFragment) {
         if (inIface) {
-          this.icmp.sendError('destination-unreachable', UnreachableCode.FragmentationNeeded, packet, iface.device.mtu, inIface);
+          this.icmp.sendError(
+            'destination-unreachable',
+            UnreachableCode.FragmentationNeeded,
+            packet,
+            iface.device.mtu,
+            inIface,
+          );
           this.dropFrame(frame, 'fragmentation-needed');
         }
         return 'too-big';
@@ -417,7 +462,8 @@ export class Ipv4Stack {
     for (const frame of frames) {
       const packet = frame.subarray(14, 14 + ((frame[16]! << 8) | frame[17]!));
       const source = readIpv4(frame, 26);
-      if (this.local.has(source)) this.icmp.reportLocalError('destination-unreachable', UnreachableCode.Host, packet, iface);
+      if (this.local.has(source))
+        this.icmp.reportLocalError('destination-unreachable', UnreachableCode.Host, packet, iface);
       else this.icmp.sendError('destination-unreachable', UnreachableCode.Host, packet, 0, iface);
       this.dropFrame(frame, 'arp-failed');
     }

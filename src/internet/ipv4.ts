@@ -196,6 +196,13 @@ function checkField(name: string, value: number, max: number): void {
   }
 }
 
+/** An address as a uint32, or the same bits as an int32 (what `|` and `<<` produce). */
+function checkAddress(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
+    throw new NetlabError('bad-ipv4-header', `${name} must be a 32-bit address, got ${value}`);
+  }
+}
+
 /**
  * Writes the header for a datagram with `payloadLength` bytes of data at `out[offset]`,
  * with its checksum, and returns the header length. Throws NetlabError('bad-ipv4-header')
@@ -226,8 +233,8 @@ export function writeIpv4Header(
   checkField('identification', identification, 0xffff);
   checkField('dscp', dscp, 0x3f);
   checkField('ecn', ecn, 3);
-  checkField('source', source >>> 0, 0xffff_ffff);
-  checkField('destination', destination >>> 0, 0xffff_ffff);
+  checkAddress('source', source);
+  checkAddress('destination', destination);
   if (
     !Number.isInteger(fragmentOffset) ||
     fragmentOffset < 0 ||

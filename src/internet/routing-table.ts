@@ -89,11 +89,13 @@ export class RoutingTable {
   list(): Route[] {
     const all: Route[] = [];
     for (const table of this.byLength.values()) for (const list of table.values()) all.push(...list);
-    return all.sort((a, b) => a.length - b.length || a.network - b.network || a.metric - b.metric).sort((a, b) => {
-      // Linux prints the default route first, then the rest by address.
-      if (a.length === 0 || b.length === 0) return a.length - b.length;
-      return a.network - b.network || b.length - a.length;
-    });
+    return all
+      .sort((a, b) => a.length - b.length || a.network - b.network || a.metric - b.metric)
+      .sort((a, b) => {
+        // Linux prints the default route first, then the rest by address.
+        if (a.length === 0 || b.length === 0) return a.length - b.length;
+        return a.network - b.network || b.length - a.length;
+      });
   }
 
   private invalidate(): void {

@@ -38,7 +38,12 @@ declare module '../sim/trace.ts' {
       readonly ttl: number;
     };
     'arp.request': { readonly node: string; readonly iface: string; readonly target: number };
-    'arp.reply': { readonly node: string; readonly iface: string; readonly target: number; readonly mac: MacAddress };
+    'arp.reply': {
+      readonly node: string;
+      readonly iface: string;
+      readonly target: number;
+      readonly mac: MacAddress;
+    };
     /** A cache entry was created or changed (a changed MAC is how ARP spoofing shows). */
     'arp.update': {
       readonly node: string;
@@ -58,5 +63,3 @@ declare module '../sim/trace.ts' {
     'routing.update': { readonly reason: string; readonly routes: number };
   }
 }
-
-export {};

@@ -61,7 +61,11 @@ export class Network implements NetworkView {
   /** The node, or a typed error naming what exists. */
   requireNode(name: string): Node {
     const n = this.byName.get(name);
-    if (!n) throw new NetlabError('no-such-node', `no node named '${name}' (nodes: ${[...this.byName.keys()].join(', ')})`);
+    if (!n)
+      throw new NetlabError(
+        'no-such-node',
+        `no node named '${name}' (nodes: ${[...this.byName.keys()].join(', ')})`,
+      );
     return n;
   }
 
@@ -108,7 +112,8 @@ export class Network implements NetworkView {
           ip.addRoute(0, 0, n.gateway, 'static');
           ip.globalRouting = false;
         }
-        for (const r of n.routes) ip.addRoute(r.to.address & prefixMask(r.to.length), r.to.length, r.via, 'static');
+        for (const r of n.routes)
+          ip.addRoute(r.to.address & prefixMask(r.to.length), r.to.length, r.via, 'static');
         this.byName.set(n.name, node);
         return;
       }
@@ -137,7 +142,8 @@ export class Network implements NetworkView {
     const [a, b] = l.endpoints;
     const mediumA = this.media.get(a.node);
     const mediumB = this.media.get(b.node);
-    if (mediumA && mediumB) throw new NetlabError('bad-link', `cannot cable two shared media (${a.node}, ${b.node}) together`);
+    if (mediumA && mediumB)
+      throw new NetlabError('bad-link', `cannot cable two shared media (${a.node}, ${b.node}) together`);
     if (mediumA || mediumB) {
       const medium = (mediumA ?? mediumB)!;
       const end = mediumA ? b : a;

@@ -19,7 +19,8 @@ export class DropTailQueue {
   constructor(limit: QueueLimit = { packets: 100 }) {
     this.maxPackets = 'packets' in limit ? limit.packets : Number.POSITIVE_INFINITY;
     this.maxBytes = 'bytes' in limit ? limit.bytes : Number.POSITIVE_INFINITY;
-    if (!(this.maxPackets >= 1) || !(this.maxBytes >= 1)) throw new RangeError('queue limit must be at least 1');
+    if (!(this.maxPackets >= 1) || !(this.maxBytes >= 1))
+      throw new RangeError('queue limit must be at least 1');
     this.items = new Array(Number.isFinite(this.maxPackets) ? Math.min(this.maxPackets, 1024) : 64);
   }
 

@@ -40,11 +40,21 @@ export interface EthernetFrame {
 
 export function parseEthernet(bytes: Uint8Array): EthernetFrame | ProtocolError {
   if (bytes.length < ETHERNET_HEADER_LENGTH) {
-    return new ProtocolError('ethernet', 'truncated', `frame of ${bytes.length} bytes is shorter than the 14-byte header`, 0);
+    return new ProtocolError(
+      'ethernet',
+      'truncated',
+      `frame of ${bytes.length} bytes is shorter than the 14-byte header`,
+      0,
+    );
   }
   const etherType = (bytes[12]! << 8) | bytes[13]!;
   if (etherType < 0x0600) {
-    return new ProtocolError('ethernet', 'unsupported', `802.3 length field ${etherType} (only Ethernet II is supported)`, 12);
+    return new ProtocolError(
+      'ethernet',
+      'unsupported',
+      `802.3 length field ${etherType} (only Ethernet II is supported)`,
+      12,
+    );
   }
   return {
     destination: readMac(bytes, 0),
@@ -55,7 +65,12 @@ export function parseEthernet(bytes: Uint8Array): EthernetFrame | ProtocolError 
 }
 
 /** Writes the 14-byte header at the start of `frame`. */
-export function writeEthernetHeader(frame: Uint8Array, destination: MacAddress, source: MacAddress, etherType: number): void {
+export function writeEthernetHeader(
+  frame: Uint8Array,
+  destination: MacAddress,
+  source: MacAddress,
+  etherType: number,
+): void {
   writeMac(frame, 0, destination);
   writeMac(frame, 6, source);
   frame[12] = etherType >>> 8;
@@ -73,7 +88,7 @@ export function serializeEthernet(frame: EthernetFrame): Uint8Array {
 
 /** Bytes the frame occupies on the wire, for serialisation delay: padded length plus overhead. */
 export function wireBytes(frameLength: number): number {
-  return (frameLength < ETHERNET_MIN_FRAME ? ETHERNET_MIN_FRAME : frameLength) + ETHERNET_WIRE_OVERHEAD;
+  return Math.max(frameLength, ETHERNET_MIN_FRAME) + ETHERNET_WIRE_OVERHEAD;
 }
 
 /** Quick accessors for the per-frame path (no allocation). */

@@ -126,16 +126,28 @@ export class LearningSwitch extends Node {
     }
     if (out) {
       if (trace.active && trace.wants('switch.forward')) {
-        trace.emit({ type: 'switch.forward', time: this.sim.now, node: this.name, inPort: inPort.name, outPort: out.name });
+        trace.emit({
+          type: 'switch.forward',
+          time: this.sim.now,
+          node: this.name,
+          inPort: inPort.name,
+          outPort: out.name,
+        });
       }
       out.send(frame);
       return;
     }
     if (trace.active && trace.wants('switch.flood')) {
-      trace.emit({ type: 'switch.flood', time: this.sim.now, node: this.name, inPort: inPort.name, destination: dst });
+      trace.emit({
+        type: 'switch.flood',
+        time: this.sim.now,
+        node: this.name,
+        inPort: inPort.name,
+        destination: dst,
+      });
     }
     const ports = this.devices.filter((d) => d !== inPort && d.carrier);
-    ports.forEach((p, i) => p.send(i === ports.length - 1 ? frame : frame.slice()));
+    for (let i = 0; i < ports.length; i++) ports[i]!.send(i === ports.length - 1 ? frame : frame.slice());
   }
 
   /** Removes aged entries; true when that made room. */
@@ -147,7 +159,13 @@ export class LearningSwitch extends Node {
   private expire(mac: MacAddress, e: Entry): void {
     this.table.delete(mac);
     if (this.sim.trace.wants('switch.age')) {
-      this.sim.trace.emit({ type: 'switch.age', time: this.sim.now, node: this.name, mac, port: e.port.name });
+      this.sim.trace.emit({
+        type: 'switch.age',
+        time: this.sim.now,
+        node: this.name,
+        mac,
+        port: e.port.name,
+      });
     }
   }
 

@@ -122,7 +122,12 @@ describe('shared medium (bus / hub)', () => {
     c!.setPromiscuous(true);
     a!.send(frame(b!.mac, a!, 2));
     await sim.run();
-    expect(heard.slice(1).map((h) => `${h.node}:${h.forUs}`).sort()).toEqual(['b:true', 'c:false']);
+    expect(
+      heard
+        .slice(1)
+        .map((h) => `${h.node}:${h.forUs}`)
+        .sort(),
+    ).toEqual(['b:true', 'c:false']);
   });
 
   it('serialises transmissions: the medium carries one frame at a time', async () => {

@@ -42,9 +42,10 @@ export function formatMac(mac: MacAddress): string {
 
 /** Parses `aa:bb:cc:dd:ee:ff` or `aa-bb-...`; undefined when malformed. */
 export function parseMac(text: string): MacAddress | undefined {
-  const m = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i.exec(
-    text.trim(),
-  );
+  const m =
+    /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i.exec(
+      text.trim(),
+    );
   if (!m) return undefined;
   const b = Uint8Array.from([m[1], m[3], m[4], m[5], m[6], m[7]], (h) => Number.parseInt(h!, 16));
   return readMac(b, 0);

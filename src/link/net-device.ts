@@ -68,7 +68,7 @@ export class NetDevice {
 
   /** Up and attached to a live medium: frames can leave. */
   get carrier(): boolean {
-    return this.up && this.channel !== null && this.channel.up;
+    return this.up && this.channel?.up === true;
   }
 
   get promiscuous(): boolean {
@@ -147,7 +147,14 @@ export class NetDevice {
     this.counters.drops++;
     const sim = this.node.sim;
     if (sim.trace.active && sim.trace.wants('link.drop')) {
-      sim.trace.emit({ type: 'link.drop', time: sim.now, node: this.node.name, iface: this.name, reason, frame });
+      sim.trace.emit({
+        type: 'link.drop',
+        time: sim.now,
+        node: this.node.name,
+        iface: this.name,
+        reason,
+        frame,
+      });
     }
     return false;
   }

@@ -46,9 +46,13 @@ export class PointToPointLink implements Channel {
 
   constructor(a: NetDevice, b: NetDevice, options: LinkOptions = {}) {
     if (a.channel || b.channel) {
-      throw new NetlabError('device-in-use', `${a.channel ? a.label : b.label} is already attached to a link`);
+      throw new NetlabError(
+        'device-in-use',
+        `${a.channel ? a.label : b.label} is already attached to a link`,
+      );
     }
-    if (a.node.sim !== b.node.sim) throw new NetlabError('cross-simulation', 'devices belong to different simulators');
+    if (a.node.sim !== b.node.sim)
+      throw new NetlabError('cross-simulation', 'devices belong to different simulators');
     this.rate = options.rate ?? 1e9;
     this.delay = options.delay ?? 0;
     this.loss = options.loss ?? 0;
@@ -83,7 +87,8 @@ export class PointToPointLink implements Channel {
     this.carrier = up;
     if (!up) for (const d of this.devices) d.flush('no-carrier');
     const trace = this.sim.trace;
-    if (trace.wants('link.state')) trace.emit({ type: 'link.state', time: this.sim.now, link: this.name, up });
+    if (trace.wants('link.state'))
+      trace.emit({ type: 'link.state', time: this.sim.now, link: this.name, up });
   }
 
   transmit(from: NetDevice, frame: Uint8Array): Time {
@@ -115,10 +120,12 @@ export class PointToPointLink implements Channel {
 /** Shared by every channel constructor: impossible settings are API misuse. */
 export function validate(rate: number, delay: Time, loss: number, duplicate: number, jitter: Time): void {
   if (!(rate > 0)) throw new NetlabError('bad-link', `link rate must be positive, got ${rate}`);
-  if (!(delay >= 0) || !Number.isFinite(delay)) throw new NetlabError('bad-link', `link delay must be >= 0, got ${delay}`);
+  if (!(delay >= 0) || !Number.isFinite(delay))
+    throw new NetlabError('bad-link', `link delay must be >= 0, got ${delay}`);
   if (!(loss >= 0 && loss <= 1)) throw new NetlabError('bad-link', `loss must be in [0, 1], got ${loss}`);
   if (!(duplicate >= 0 && duplicate <= 1)) {
     throw new NetlabError('bad-link', `duplicate must be in [0, 1], got ${duplicate}`);
   }
-  if (!(jitter >= 0) || !Number.isFinite(jitter)) throw new NetlabError('bad-link', `jitter must be >= 0, got ${jitter}`);
+  if (!(jitter >= 0) || !Number.isFinite(jitter))
+    throw new NetlabError('bad-link', `jitter must be >= 0, got ${jitter}`);
 }

@@ -50,5 +50,3 @@ declare module '../sim/trace.ts' {
     'switch.age': { readonly node: string; readonly mac: MacAddress; readonly port: string };
   }
 }
-
-export {};

@@ -9,6 +9,7 @@
  */
 import type { Time } from './time.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: each event's argument type is checked where it is scheduled (Simulator.at)
 export type EventFn = (arg: any) => void;
 
 /** A scheduled event; also the handle returned to the caller for cancellation. */

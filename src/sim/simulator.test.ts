@@ -64,7 +64,11 @@ describe('Simulator', () => {
   it('stop() ends the run after the current event', async () => {
     const sim = new Simulator();
     const seen: number[] = [];
-    for (let i = 1; i <= 5; i++) sim.at(i, () => (seen.push(i), i === 3 && sim.stop()));
+    for (let i = 1; i <= 5; i++)
+      sim.at(i, () => {
+        seen.push(i);
+        if (i === 3) sim.stop();
+      });
     await sim.run();
     expect(seen).toEqual([1, 2, 3]);
   });

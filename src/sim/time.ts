@@ -26,7 +26,8 @@ const UNITS: Record<string, number> = {
  * seconds. Returns undefined when the text is not a non-negative duration.
  */
 export function parseDuration(text: string | number): Time | undefined {
-  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? Math.round(text * SECOND) : undefined;
+  if (typeof text === 'number')
+    return Number.isFinite(text) && text >= 0 ? Math.round(text * SECOND) : undefined;
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ns|us|µs|ms|s|m|min|h)?\s*$/.exec(text);
   if (!m) return undefined;
   const unit = UNITS[m[2] ?? 's']!;

@@ -28,6 +28,7 @@ export type TraceEvent = { [K in TraceType]: TraceEventOf<K> }[TraceType];
 export type TraceListener<E> = (event: E) => void;
 
 export class TraceBus {
+  // biome-ignore lint/suspicious/noExplicitAny: listeners are typed per event type by on()
   private readonly byType = new Map<string, TraceListener<any>[]>();
   private anyListeners: TraceListener<TraceEvent>[] = [];
   /** True when at least one listener of any kind is attached. */

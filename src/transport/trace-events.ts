@@ -7,5 +7,3 @@ declare module '../sim/trace.ts' {
     'udp.drop': { readonly node: string; readonly reason: UdpDropReason; readonly port: number };
   }
 }
-
-export {};

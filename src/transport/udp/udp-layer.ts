@@ -75,7 +75,12 @@ export class UdpSocket {
     return { datagrams: this.queue.length, bytes: this.queuedBytes };
   }
 
-  sendTo(data: Uint8Array, address: number, port: number, options: { ttl?: number; dontFragment?: boolean } = {}): SendResult {
+  sendTo(
+    data: Uint8Array,
+    address: number,
+    port: number,
+    options: { ttl?: number; dontFragment?: boolean } = {},
+  ): SendResult {
     if (!this.open) throw new NetlabError('socket-closed', 'send on a closed socket');
     if (!(port > 0 && port < 65536)) throw new NetlabError('bad-port', `bad destination port ${port}`);
     return this.layer.send(this, data, address, port, options);
@@ -89,7 +94,8 @@ export class UdpSocket {
       return Promise.resolve(m);
     }
     if (!this.open) return Promise.resolve(null);
-    if (this.waiter) throw new NetlabError('concurrent-receive', 'receive() is already pending on this socket');
+    if (this.waiter)
+      throw new NetlabError('concurrent-receive', 'receive() is already pending on this socket');
     this.waiter = this.layer.ip.sim.deferred();
     return this.waiter.promise;
   }
@@ -133,7 +139,8 @@ export class UdpLayer implements TransportProtocol {
 
   /** Binds a socket. Port 0 picks a free ephemeral port; address 0 means any local address. */
   bind(port = 0, address = 0, options: UdpSocketOptions = {}): UdpSocket {
-    if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new NetlabError('bad-port', `bad port ${port}`);
+    if (!(Number.isInteger(port) && port >= 0 && port < 65536))
+      throw new NetlabError('bad-port', `bad port ${port}`);
     if (address !== 0 && !this.ip.isLocalAddress(address)) {
       throw new NetlabError('address-not-available', 'Cannot assign requested address');
     }
@@ -161,14 +168,35 @@ export class UdpLayer implements TransportProtocol {
   }
 
   /** @internal */
-  send(s: UdpSocket, data: Uint8Array, address: number, port: number, options: { ttl?: number; dontFragment?: boolean }): SendResult {
+  send(
+    s: UdpSocket,
+    data: Uint8Array,
+    address: number,
+    port: number,
+    options: { ttl?: number; dontFragment?: boolean },
+  ): SendResult {
     let source = s.localAddress;
     if (source === 0) {
       const route = address === 0xffff_ffff ? undefined : this.ip.routes.lookup(address);
-      source = this.ip.isLocalAddress(address) ? address : (route?.iface.sourceFor(route.gateway || address) ?? this.ip.interfaces[0]?.address ?? 0);
+      source = this.ip.isLocalAddress(address)
+        ? address
+        : (route?.iface.sourceFor(route.gateway || address) ?? this.ip.interfaces[0]?.address ?? 0);
     }
-    const datagram = serializeUdp({ sourcePort: s.localPort, destinationPort: port, payload: data }, source, address);
-    return this.ip.send({ protocol: PROTOCOL_UDP, destination: address, source, ttl: options.ttl, dontFragment: options.dontFragment }, datagram);
+    const datagram = serializeUdp(
+      { sourcePort: s.localPort, destinationPort: port, payload: data },
+      source,
+      address,
+    );
+    return this.ip.send(
+      {
+        protocol: PROTOCOL_UDP,
+        destination: address,
+        source,
+        ttl: options.ttl,
+        dontFragment: options.dontFragment,
+      },
+      datagram,
+    );
   }
 
   receive(packet: Ipv4Packet, _iface: Ipv4Interface): void {
@@ -179,7 +207,8 @@ export class UdpLayer implements TransportProtocol {
       return;
     }
     const list = this.sockets.get(d.destinationPort);
-    const socket = list?.find((s) => s.localAddress === h.destination) ?? list?.find((s) => s.localAddress === 0);
+    const socket =
+      list?.find((s) => s.localAddress === h.destination) ?? list?.find((s) => s.localAddress === 0);
     if (!socket) {
       if (this.ip.isLocalAddress(h.destination)) {
         this.ip.sendIcmpError('destination-unreachable', UnreachableCode.Port, packetBytes(packet));
@@ -187,7 +216,13 @@ export class UdpLayer implements TransportProtocol {
       this.drop('no-listener', d.destinationPort);
       return;
     }
-    const ok = socket.deliver({ data: d.payload.slice(), from: h.source, port: d.sourcePort, to: h.destination, ttl: h.ttl });
+    const ok = socket.deliver({
+      data: d.payload.slice(),
+      from: h.source,
+      port: d.sourcePort,
+      to: h.destination,
+      ttl: h.ttl,
+    });
     if (!ok) this.drop('buffer-full', d.destinationPort);
   }
 
@@ -196,7 +231,8 @@ export class UdpLayer implements TransportProtocol {
     if (p.length < 4) return;
     const sourcePort = (p[0]! << 8) | p[1]!;
     const list = this.sockets.get(sourcePort);
-    const s = list?.find((x) => x.localAddress === report.originalSource) ?? list?.find((x) => x.localAddress === 0);
+    const s =
+      list?.find((x) => x.localAddress === report.originalSource) ?? list?.find((x) => x.localAddress === 0);
     s?.onError?.(report);
   }
 
@@ -212,6 +248,7 @@ export class UdpLayer implements TransportProtocol {
 
   private drop(reason: UdpDropReason, port: number): void {
     const sim = this.ip.sim;
-    if (sim.trace.wants('udp.drop')) sim.trace.emit({ type: 'udp.drop', time: sim.now, node: this.ip.node.name, reason, port });
+    if (sim.trace.wants('udp.drop'))
+      sim.trace.emit({ type: 'udp.drop', time: sim.now, node: this.ip.node.name, reason, port });
   }
 }

@@ -1,0 +1,157 @@
+/**
+ * `ScenarioSpec`: a scenario fully resolved into plain data — what the runtime builds a
+ * network from. Produced by `parseScenario` from a YAML file, or by TypeScript callers from
+ * the topology builders.
+ *
+ * Everything is concrete (no defaults left to apply, no units left to parse): rates in
+ * bit/s, times in integer ns, probabilities in [0, 1], IPv4 addresses as uint32 numbers,
+ * every link endpoint naming a real interface. The value is JSON-serialisable (no
+ * Infinity, no Maps, no classes), so the web lab can post it to a worker.
+ */
+import type { QueueLimit } from '../../link/drop-tail-queue.ts';
+import type { Time } from '../../sim/time.ts';
+import type { Ipv4Prefix } from '../../internet/ipv4-address.ts';
+
+export type { Ipv4Prefix, QueueLimit };
+
+export interface ScenarioSpec {
+  /** The scenario's name (the file's base name unless `name:` is given). */
+  readonly name: string;
+  /** English explanation of what the scenario shows; '' when absent. */
+  readonly description: string;
+  /** Korean explanation; '' when absent. */
+  readonly descriptionKo: string;
+  /** Root seed of every random stream in the run (uint32). */
+  readonly seed: number;
+  /** How long to simulate, in ns. */
+  readonly duration: Time;
+  /**
+   * `global`: the runtime computes shortest-path routes from the topology for every node
+   * without a gateway, and recomputes them `convergence` after a failure or repair.
+   * `static`: only connected routes, `gateway` and `routes` entries.
+   */
+  readonly routing: RoutingMode;
+  /** Delay between a failure/repair and global routing reacting to it, in ns. */
+  readonly convergence: Time;
+  /** Nodes in a stable order: generated nodes first, then the file's, in file order. */
+  readonly nodes: readonly NodeSpec[];
+  /** Links in a stable order: generated links first, then the file's, in file order. */
+  readonly links: readonly LinkSpec[];
+  /** Script steps sorted by time (stable: steps at the same time keep file order). */
+  readonly script: readonly ScriptStep[];
+}
+
+export type RoutingMode = 'global' | 'static';
+
+/** The node kinds this version builds. `NODE_KINDS` in node-kinds.ts lists planned ones. */
+export type NodeKind = NodeSpec['kind'];
+
+export type NodeSpec = HostSpec | RouterSpec | SwitchSpec | SharedMediumSpec;
+
+/** An interface (a NIC, a router port, a switch port). Only hosts and routers have addresses. */
+export interface InterfaceSpec {
+  /** `eth0`, `eth1`... on hosts and routers; `p1`, `p2`... on switches, hubs and buses. */
+  readonly name: string;
+  /** Address and prefix length; absent when the interface is unnumbered. */
+  readonly address?: Ipv4Prefix;
+}
+
+/** A static route. `to` is the network (host bits zero); default is `{address: 0, length: 0}`. */
+export interface RouteSpec {
+  readonly to: Ipv4Prefix;
+  /** Next hop, inside one of the node's connected subnets. */
+  readonly via: number;
+}
+
+/** An end system: does not forward. */
+export interface HostSpec {
+  readonly kind: 'host';
+  readonly name: string;
+  /** Declared order; every linked interface appears here. */
+  readonly interfaces: readonly InterfaceSpec[];
+  /** Default gateway, inside one of the host's subnets. */
+  readonly gateway?: number;
+  readonly routes: readonly RouteSpec[];
+}
+
+/** An IPv4 router: forwards between its interfaces. */
+export interface RouterSpec {
+  readonly kind: 'router';
+  readonly name: string;
+  readonly interfaces: readonly InterfaceSpec[];
+  readonly routes: readonly RouteSpec[];
+}
+
+/**
+ * A learning L2 switch (a bridge). Its ports are its interfaces, unnumbered. No spanning
+ * tree: a loop of switches storms (the reader warns).
+ */
+export interface SwitchSpec {
+  readonly kind: 'switch';
+  readonly name: string;
+  readonly interfaces: readonly InterfaceSpec[];
+  /** How long a learned MAC address stays in the table, in ns (> 0). */
+  readonly aging: Time;
+  /** Most MAC table entries; when full, unknown addresses are flooded. */
+  readonly macTableSize: number;
+}
+
+/**
+ * A shared medium: a repeater hub or a bus cable. Every frame reaches every attached
+ * device. Its ports (interfaces) are attachment points, not devices with queues; a link
+ * to it attaches the other end's device to the medium.
+ */
+export interface SharedMediumSpec {
+  readonly kind: 'hub' | 'bus';
+  readonly name: string;
+  readonly interfaces: readonly InterfaceSpec[];
+  /** Bit/s shared by every station. */
+  readonly rate: number;
+  /** One-way propagation delay across the medium, ns. */
+  readonly delay: Time;
+  /** Probability a frame is lost on the medium. */
+  readonly loss: number;
+}
+
+export interface EndpointSpec {
+  readonly node: string;
+  readonly interface: string;
+}
+
+/** The numbers of a link, without its endpoints. */
+export interface LinkParams {
+  /** Line rate, bit/s (finite, > 0). */
+  readonly rate: number;
+  /** One-way propagation delay, ns. */
+  readonly delay: Time;
+  /** Probability in [0, 1] a frame is lost. */
+  readonly loss: number;
+  /** Probability in [0, 1] a frame is delivered twice. */
+  readonly duplicate: number;
+  /** Extra delay per frame, uniform in [0, jitter] ns. */
+  readonly jitter: Time;
+  /** Output queue of each device on the link. */
+  readonly queue: QueueLimit;
+  /** MTU of each device on the link (largest IP packet), bytes. */
+  readonly mtu: number;
+}
+
+/**
+ * A cable between two interfaces. When one end is a hub or bus, the link is that
+ * device's attachment to the medium: rate, delay and loss are copied from the medium,
+ * duplicate and jitter are 0, and queue/mtu apply to the attached device.
+ */
+export interface LinkSpec extends LinkParams {
+  readonly endpoints: readonly [EndpointSpec, EndpointSpec];
+}
+
+export interface ScriptStep {
+  /** When to run, ns from the start. */
+  readonly at: Time;
+  /** The node whose shell runs the command; absent for lab commands (`link down A B`). */
+  readonly node?: string;
+  /** The command line, as typed in a shell. */
+  readonly run: string;
+  /** The step's line in the scenario file, for the runtime's messages; absent when built in code. */
+  readonly line?: number;
+}
