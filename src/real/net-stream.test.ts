@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { StreamError } from '../transport/byte-stream.ts';
+import { connectNet, listenNet } from './net-stream.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
+
+async function readAll(read: () => Promise<Uint8Array | null>): Promise<string> {
+  let text = '';
+  for (let c = await read(); c !== null; c = await read()) text += dec(c);
+  return text;
+}
+
+describe('NetStream over real loopback sockets', () => {
+  it('echoes bytes, half-closes, and reads null at the end', async () => {
+    const listener = await listenNet(0, async (s) => {
+      const got = await readAll(() => s.read());
+      await s.write(enc(got.toUpperCase()));
+      s.close();
+    });
+    try {
+      const c = await connectNet('127.0.0.1', listener.port);
+      expect(c.remote.port).toBe(listener.port);
+      await c.write(enc('hello '));
+      await c.write(enc('world'));
+      await c.end();
+      expect(await readAll(() => c.read())).toBe('HELLO WORLD');
+      c.close();
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('moves a megabyte with back-pressure intact', async () => {
+    const size = 1 << 20;
+    const listener = await listenNet(0, async (s) => {
+      let n = 0;
+      for (let c = await s.read(); c !== null; c = await s.read()) n += c.length;
+      await s.write(enc(String(n)));
+      s.close();
+    });
+    try {
+      const c = await connectNet('127.0.0.1', listener.port);
+      const block = new Uint8Array(64 * 1024).fill(7);
+      for (let sent = 0; sent < size; sent += block.length) await c.write(block);
+      await c.end();
+      expect(await readAll(() => c.read())).toBe(String(size));
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('reports a refused connection with a typed error', async () => {
+    const listener = await listenNet(0, () => {});
+    const port = listener.port;
+    await listener.close();
+    const err = await connectNet('127.0.0.1', port).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamError);
+    expect((err as StreamError).code).toBe('connection-refused');
+  });
+});
