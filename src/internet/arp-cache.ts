@@ -39,6 +39,8 @@ export interface ArpEntryView {
   /** null while INCOMPLETE. */
   readonly mac: MacAddress | null;
   readonly iface: string;
+  /** Set with `arp -s`: never expires. */
+  readonly permanent: boolean;
 }
 
 interface Entry {
@@ -187,10 +189,23 @@ export class ArpCache {
     const out: ArpEntryView[] = [];
     for (const [ip, e] of this.entries) {
       if (e.mac === null || now - e.confirmed < this.timeout || e.confirmed === Number.POSITIVE_INFINITY) {
-        out.push({ ip, mac: e.mac, iface: this.iface.name });
+        out.push({
+          ip,
+          mac: e.mac,
+          iface: this.iface.name,
+          permanent: e.confirmed === Number.POSITIVE_INFINITY,
+        });
       }
     }
     return out;
+  }
+
+  /** Forgets one entry (`arp -d`); false when there was none. */
+  delete(ip: number): boolean {
+    const e = this.entries.get(ip);
+    if (!e) return false;
+    e.retry?.cancel();
+    return this.entries.delete(ip);
   }
 
   flush(): void {

@@ -35,7 +35,7 @@ export interface EchoSocket {
     destination: number,
     sequence: number,
     data: Uint8Array,
-    options?: { ttl?: number; dontFragment?: boolean },
+    options?: { ttl?: number; dontFragment?: boolean; source?: number },
   ): string;
   close(): void;
 }
@@ -116,7 +116,13 @@ export class IcmpLayer implements TransportProtocol {
       identifier: id,
       send: (destination, sequence, data, options = {}) =>
         ip.send(
-          { protocol: ICMP, destination, ttl: options.ttl, dontFragment: options.dontFragment },
+          {
+            protocol: ICMP,
+            destination,
+            ttl: options.ttl,
+            dontFragment: options.dontFragment,
+            source: options.source,
+          },
           serializeIcmp({ kind: 'echo-request', identifier: id, sequence, data }),
         ),
       close: () => {

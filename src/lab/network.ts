@@ -69,15 +69,19 @@ export class Network implements NetworkView {
     return n;
   }
 
-  linkBetween(a: string, b: string): Channel | undefined {
-    for (const l of this.links) {
-      const names = l.spec.endpoints.map((e) => e.node);
-      if ((names[0] === a && names[1] === b) || (names[0] === b && names[1] === a)) {
-        // A station's attachment to a bus or hub is not a cable of its own.
-        return l.channel instanceof SharedMedium ? undefined : l.channel;
-      }
-    }
-    return undefined;
+  linkBetween(a: string, b: string, aInterface?: string, bInterface?: string): Channel | undefined {
+    const fits = (e: { node: string; interface: string }, node: string, iface: string | undefined) =>
+      e.node === node && (iface === undefined || e.interface === iface);
+    const found = this.links.filter((l) => {
+      const [x, y] = l.spec.endpoints;
+      return (
+        (fits(x, a, aInterface) && fits(y, b, bInterface)) ||
+        (fits(x, b, bInterface) && fits(y, a, aInterface))
+      );
+    });
+    // A station's attachment to a bus or hub is not a cable of its own.
+    if (found.length !== 1 || found[0]!.channel instanceof SharedMedium) return undefined;
+    return found[0]!.channel;
   }
 
   /** The shared medium a bus or hub node stands for. */

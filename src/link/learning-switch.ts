@@ -55,6 +55,10 @@ export class LearningSwitch extends Node {
     this.latency = options.latency ?? 0;
     if (!(this.aging > 0)) throw new NetlabError('bad-switch', 'aging must be positive');
     if (!(this.tableSize >= 1)) throw new NetlabError('bad-switch', 'table size must be at least 1');
+    // The table lives in RAM: a switch that loses power comes back knowing nothing.
+    this.onStateChange((up) => {
+      if (!up) this.clearTable();
+    });
   }
 
   /** Adds a port: a device that hears every frame on its link. */

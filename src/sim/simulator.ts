@@ -84,6 +84,15 @@ export class Simulator {
     };
   }
 
+  /**
+   * Says that async code was started from inside an event (a command, an application
+   * handler): `run()` then lets its continuations run at this instant, before the next
+   * event, even if they await promises the simulator did not create.
+   */
+  wake(): void {
+    this.wokePromises = true;
+  }
+
   /** Resolves after `delay` nanoseconds of simulated time. */
   sleep(delay: Time): Promise<void> {
     const d = this.deferred<void>();

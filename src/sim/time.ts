@@ -34,9 +34,17 @@ export function parseDuration(text: string | number): Time | undefined {
   return Math.round(Number(m[1]) * unit);
 }
 
-/** Seconds with microsecond precision, as timelines print them: `1.000250`. */
+/**
+ * Seconds with `digits` decimals (default 6: microseconds), truncated as tools' clocks
+ * are (tcpdump and ping print whole microseconds), so a timeline never shows an event
+ * later than the tool that saw it: `1.000250`.
+ */
 export function formatSeconds(t: Time, digits = 6): string {
-  return (t / SECOND).toFixed(digits);
+  const unit = 10 ** (9 - digits);
+  const ticks = Math.floor(t / unit);
+  const scale = 10 ** digits;
+  const whole = Math.floor(ticks / scale);
+  return digits === 0 ? String(whole) : `${whole}.${String(ticks % scale).padStart(digits, '0')}`;
 }
 
 /** A short human duration: `250 ns`, `12.5 us`, `3.2 ms`, `1.5 s`. */

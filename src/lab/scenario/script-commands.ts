@@ -8,6 +8,8 @@
  */
 import { parseDuration, SECOND, type Time } from '../../sim/time.ts';
 
+export { type LinkRef, parseLinkRef } from '../../tools/shell/link-ref.ts';
+
 /** Commands a node's shell runs (`node: h1`). */
 export const NODE_COMMANDS: readonly string[] = [
   'ping',
@@ -30,17 +32,6 @@ export function words(command: string): string[] {
     .trim()
     .split(/\s+/)
     .filter((w) => w !== '');
-}
-
-/** The link between two nodes, optionally pinned to interfaces, as a lab command names it. */
-export interface LinkRef {
-  readonly node: string;
-  readonly interface?: string;
-}
-
-export function parseLinkRef(word: string): LinkRef {
-  const colon = word.indexOf(':');
-  return colon < 0 ? { node: word } : { node: word.slice(0, colon), interface: word.slice(colon + 1) };
 }
 
 /**

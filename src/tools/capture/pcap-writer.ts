@@ -10,6 +10,7 @@
  * Left out: pcapng, per-interface link types (one link type per file), and FCS bytes
  * (LINKTYPE_ETHERNET frames carry none).
  */
+import { concatBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import {
   LINKTYPE_ETHERNET,
@@ -119,11 +120,5 @@ export function pcapBytes(records: Iterable<PcapInputRecord>, opts: PcapWriterOp
   const chunks: Uint8Array[] = [];
   const writer = new PcapWriter((chunk) => chunks.push(chunk), opts);
   for (const r of records) writer.write(r.timeNs, r.frame);
-  const out = new Uint8Array(writer.bytes);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

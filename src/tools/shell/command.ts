@@ -16,8 +16,11 @@ export interface NetworkView {
   readonly sim: Simulator;
   node(name: string): Node | undefined;
   nodes(): readonly Node[];
-  /** The link (or shared medium) joining two nodes directly, if any. */
-  linkBetween(a: string, b: string): Channel | undefined;
+  /**
+   * The cable joining two nodes directly (optionally pinned to their interfaces), if
+   * exactly one matches; a station's attachment to a hub or bus is not a cable.
+   */
+  linkBetween(a: string, b: string, aInterface?: string, bInterface?: string): Channel | undefined;
   /** A node's primary address, for commands given a node name instead of an address (like /etc/hosts). */
   hostAddress(name: string): number | undefined;
   /** A node's name for an address, for output that shows names. */
@@ -35,6 +38,10 @@ export interface CommandContext {
   err(line: string): void;
   /** Registers what to do on Ctrl-C / end of run. Returns a function that unregisters it. */
   onInterrupt(fn: () => void): () => void;
+  /** Files the command may write (`tcpdump -w FILE`); shared by the lab's shells. */
+  readonly files: Map<string, Uint8Array>;
+  /** Starts another command line in the same shell (as `&` would), e.g. from `help`. */
+  run(line: string): { readonly done: Promise<number> };
 }
 
 export interface Command {

@@ -1,0 +1,149 @@
+/**
+ * The `netlab` command.
+ *
+ *   netlab tour                         the default scenario (what `npm start` runs)
+ *   netlab run FILE|EXAMPLE [options]   run a scenario, print its timeline
+ *   netlab check FILE|EXAMPLE           validate a scenario file
+ *   netlab examples                     list the example scenarios
+ *   netlab ping ARGS... [--from NODE] [--scenario FILE]
+ *   netlab traceroute ARGS... [--from NODE] [--scenario FILE]
+ *                                       one tool on the default topology, for a quick look
+ *
+ * Exit status: 0 on success, 1 when a quick-look tool failed, 2 for usage errors and
+ * invalid scenarios.
+ */
+import { parseArgs } from 'node:util';
+import { runScenarioCli } from './run-scenario.ts';
+import { exampleNames, loadScenario, type Loaded } from './load-scenario.ts';
+import { runQuickTool } from './quick-tool.ts';
+
+const USAGE = `usage: netlab <command> [options]
+
+commands:
+  tour                          run the default scenario (examples/default.yaml)
+  run FILE|EXAMPLE              run a scenario and print its timeline
+      --seed N                  override the scenario's seed
+      --pcap FILE               write every frame on every link to a pcap file
+      --trace TYPES             also print trace events (comma-separated: ip,arp,link.drop,all...)
+      --out DIR                 where files written by commands go (default .)
+      --json                    JSON lines instead of text
+  check FILE|EXAMPLE            validate a scenario file and print its problems
+  examples                      list the example scenarios
+  ping ARGS...                  ping on the default topology (from h1; --from NODE, --scenario FILE)
+  traceroute ARGS...            traceroute on the default topology (same options)
+  help                          this text
+
+Scenario files are described in docs/scenario-format.md.`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+function report(loaded: Loaded): loaded is Extract<Loaded, { spec: unknown }> {
+  if ('errors' in loaded) {
+    for (const e of loaded.errors) err(e);
+    return false;
+  }
+  for (const w of loaded.warnings) err(w);
+  return true;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    case 'tour': {
+      const loaded = loadScenario('default');
+      if (!report(loaded)) return 2;
+      return runScenarioCli(loaded.spec, { write: out });
+    }
+    case 'run': {
+      let parsed: ReturnType<typeof parseRunArgs>;
+      try {
+        parsed = parseRunArgs(rest);
+      } catch (e) {
+        err(`netlab run: ${(e as Error).message}`);
+        return 2;
+      }
+      const { values, positionals } = parsed;
+      if (positionals.length !== 1) {
+        err('usage: netlab run FILE|EXAMPLE [--seed N] [--pcap FILE] [--trace TYPES] [--out DIR] [--json]');
+        return 2;
+      }
+      const seed = values.seed === undefined ? undefined : Number(values.seed);
+      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffff_ffff)) {
+        err(`netlab run: --seed must be a whole number 0..4294967295, got '${values.seed}'`);
+        return 2;
+      }
+      const loaded = loadScenario(positionals[0]!);
+      if (!report(loaded)) return 2;
+      return runScenarioCli(loaded.spec, {
+        seed,
+        pcap: values.pcap,
+        json: values.json,
+        out: values.out,
+        trace: values.trace?.split(',').filter((t) => t !== ''),
+        write: out,
+      });
+    }
+    case 'check': {
+      if (rest.length !== 1) {
+        err('usage: netlab check FILE|EXAMPLE');
+        return 2;
+      }
+      const loaded = loadScenario(rest[0]!);
+      if (!report(loaded)) return 2;
+      const s = loaded.spec;
+      out(
+        `${rest[0]}: ok: ${s.nodes.length} nodes, ${s.links.length} links, ${s.script.length} steps, ${s.duration / 1e9} s`,
+      );
+      return 0;
+    }
+    case 'examples': {
+      for (const name of exampleNames()) {
+        const loaded = loadScenario(name);
+        const first =
+          'spec' in loaded
+            ? (loaded.spec.description.split(/\n\n/)[0] ?? '').replace(/\s+/g, ' ')
+            : '(invalid)';
+        out(`${name.padEnd(22)} ${first}`);
+      }
+      return 0;
+    }
+    case 'ping':
+    case 'traceroute':
+      return runQuickTool(command, rest, { out, err });
+    default:
+      err(`netlab: unknown command '${command}'\n`);
+      err(USAGE);
+      return 2;
+  }
+}
+
+function parseRunArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      seed: { type: 'string' },
+      pcap: { type: 'string' },
+      trace: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    err(`netlab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,24 @@
+/**
+ * Every command the shell runs. Node commands need a node (`node: h1` in a script, or a
+ * node's terminal); lab commands (`link`, `node`, `echo`, `help`) run anywhere.
+ */
+import type { Command } from '../shell/command.ts';
+import { type CommandRegistry, commandRegistry } from '../shell/shell.ts';
+import { arp } from './arp.ts';
+import { arpspoof } from './arpspoof.ts';
+import { echo } from './echo.ts';
+import { helpCommand } from './help.ts';
+import { ip } from './ip.ts';
+import { iperf } from './iperf.ts';
+import { link, node } from './lab.ts';
+import { ping } from './ping.ts';
+import { capture, tcpdump } from './tcpdump.ts';
+import { traceroute } from './traceroute.ts';
+
+/** The built-in commands, `help` included. */
+export function builtinCommands(extra: readonly Command[] = []): CommandRegistry {
+  let registry: CommandRegistry | undefined;
+  const all = [ping, traceroute, arp, ip, iperf, arpspoof, tcpdump, capture, echo, link, node, ...extra];
+  registry = commandRegistry([...all, helpCommand(() => registry!)]);
+  return registry;
+}

@@ -1,0 +1,17 @@
+/**
+ * Packet dissection: a frame's bytes → its layers (Ethernet > ARP | IPv4 > ICMP | UDP |
+ * TCP) with every field located in the bytes, and the packet list's summary. Never throws:
+ * truncated or malformed bytes give a layer with a `problem`, as Wireshark marks them.
+ */
+import { DissectionBuilder } from './builder.ts';
+import { dissectEthernet } from './ethernet.ts';
+import type { Dissection } from './types.ts';
+
+export type { Decoded, Dissection, Field, Layer, TcpOptionView } from './types.ts';
+export { tcpFlagNames } from './tcp.ts';
+
+export function dissect(frame: Uint8Array): Dissection {
+  const b = new DissectionBuilder(frame);
+  dissectEthernet(b);
+  return b.build();
+}
