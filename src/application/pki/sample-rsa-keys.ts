@@ -1,0 +1,149 @@
+/**
+ * Fixed RSA-2048 keys for the simulator. RSA key generation in JavaScript takes seconds, so
+ * simulated RSA certificates use these instead of generating keys at run time. They were
+ * made once with OpenSSL 3.0 (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`)
+ * and are data, not secrets: never use them outside a lab. ECDSA P-256 keys (the default of
+ * the simulated PKI) are generated from the run's seed instead.
+ */
+import { ProtocolError } from '../../bytes/protocol-error.ts';
+import { parsePrivateKeyPem, type RsaPrivateKey } from './keys.ts';
+
+const PEMS: readonly string[] = [
+  `
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQChxpjigfiFarv7
+sdtZoR/Kpu/TQGxGNa3FoVFWjMlRzsONbjp6JT4xvxvFhRodra3gmyPmJG0+W4W+
+clH86K0GQl4n4Zv/w0ppGltOO/iP9Z/z7gqWLn7Sx0cuay7QPWIGey6jnexdMsYL
+/PDn5q/xJ+wEjyjREINxQ1f8Z0L1w4s8Fc3BiUDmp9gZpHTayy6dqV0Uf5J9tNy6
+nhJJ1wN4stcbqis0PdHrkyhW6av8zN09GS5EbRo33STHfwNMVmNcbqH+8wk+ZFFp
+GfSitGU+nipf6++7crh4O/TkC4yU6lrartK9GW7hFWme/4y9e3/vNeXVz7cndPxt
+uCgesEUHAgMBAAECggEADzi243+D+SNOn/ASlrkowWvTq1za0zOM/JUHjwBpynjA
+Wmsn6JyrrW9kSlsSI5i9gFSyNZ7xaHY6fCDlj5ZhyvHG48zzXXofYwquOXFxgc1R
+FfKTEtTThtTMepTUyS/9X5hXjkcqf9pqWzzOR509EMPHQUz3DWf9KVSpnEyONr5F
+x/VlXcm5BmFiPZNJmXxqxXnskJ3U7eYnTD6AsEMWM1O585GupNjXlgfxBhtfGwWt
+HplVYs4Oo+6IEnObq7W9d+XFDo24fnxN959Xu72faxqe4AoiQZ9N+Te0F3oFSsaE
+Y/QJM8H9A+sOh57AKAEMjH5JBlLJt4gwCkRWbsc3AQKBgQDd1sLI7i8b+thGIil2
+OQ3tOGIQH0atnUcz4uiaB/eNCVfIC7o23bbSOk7MvvE7HkuywvvAlDHsuZRRVaMc
+tQzioi59LX4BUXoxL+hNeGajdQTBWZUzHy82KPpb6C8Lc8b61QksieLXuIWRG9Fs
+CaluDC9qFOMV9OTpp48yfbVR2QKBgQC6sA2EXH13BHy2ixyjw6G2OWBTB6e5vsGJ
+hggYqEaNBMwX7Qvkyg+VMcBpW6yAJaVchDWTC+MJ8KbqhQkluPjhiihbgV3jaqf7
+Qt7qMUFWWVLaCQU0e8ij9xMUTT5IVi+hvwUnI3iVlbHA4xPEOYyqoeDKeX4Y/1Y8
+QP8VQBkh3wKBgE/DRE4StgWNb+3nopjLcuJ0f23kkPkjr9JMJ+4aJzwiu9lFvjK0
+DWQRavvbO8lR303rJbHclwbSwy1raTaNMpDaV3TSwpeewBynaRNR0zW6gXczyp2S
+/NqwaTRai2/GtSjDKIVHHrUJt5yxL990qeLTpsixseTXJOeOQ8KXyHYhAoGARNsi
+YStr6zXwebOdgJlrT7ah3H36UvwUjhCtc8q9Gs4mKLz5og0U6kZLXZC+cxVvhEwP
+Jok/2C62odEnqo4q3aUDdZylcHeqNXZYmbBJFPwlHt4s2Uq+mhtLIjXLPwrqzpGR
+6PmgRCvOQAKBC+LeCyFhs8xTwgyLVfXzH3dgzakCgYEAqpunheEielOE6TJ2o9Ju
+GfU9PuNFwvT2xcsW6zgX0Rbvh9MQdJQVXiNYx7K0YK4pLK6I6gbd5KGVH/nd5nIR
+A+EjUghhuSz9JeCB6MO2bNi5deoSNC5PVWTn7bYVvYDijZOIpwGiyG5AkHFdWkZc
+PybtLMJvYKLCxmFtk3kcM+k=
+-----END PRIVATE KEY-----
+`,
+  `
+-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCYjQaEJSjL7A+6
+0O5s0loUSs9mxXs3Di3Arakjuxj6D6U3u0t+0Yd8ULa7rSZaKz5L/ghBgRVSBYGM
+4hnh9mBTbLqkp7To03PGsRxQPY4aYDkGD80eX9bKD/xFB6dWpIiGuOYbJIdzhhhb
+JfzvrL8jGFr+hmB7myut2rChVm1efZqGqLOjI9ppWgWkbXyxmQgpUTd+A9el3uyX
+47UiHnFqjw63GKldwbubFbpbhfxxcMkPwV9DyYOP+bYZeIpPnKCDlsU1RzF1Rkfj
+TcvEPHaaHA8Z8d63i3yT/TgTsP/cCagZo3Xzv+C3U7oQd+0nkUVZltJNFdsX3JVJ
+ttXe+/vTAgMBAAECggEABPV1OR0jCXlRrlkOO1h/5rmn+UToy949n1f5fqniQtlu
+zsyz69BN5TMxFq7EopQa5LtCH9Q1746BG+qLAYlDEhlQ0soSzzPEbrirDoYP3vjG
+JXNCRfBgcocgHOijb7Qm8uWMnZ+kKsT9s8TN2tqjao5Jnz5fOfzEVDdP/p833Ztd
+c2+wu9CgtLvm87NW216Uc8+2gbJwME8k8pQY/Z7WtJT98Gp86dU0oMQ/rYsRuBfQ
+vxnnyvGf0oo2/hSoE7DOp+1iI9TWznWa9qNfD2m0FbzaDb+yfVu+OrjgeVnB9pGr
+Q1a6h7G2yQjHJBZmtwwUTwmzPChfJ/e7aidk+b8h3QKBgQDQVN/0lYq/bkbQieuS
+nZTE4+LUYAgilwHYUnPnwbwUh5vNcWzd4RAp96fm3TNfh9TXG3wME6RBiX09OQEC
+fzjIYShIqn7Z/h4Z8dyahwk8oIC/j+W+Oz97CfTgqX03fs1aZJ0u7L49F6TGQAKk
+Zk6oVD8Cr7mudWFanNLSxJcLpwKBgQC7dMUuUH40I+j1tjErEskcTbUjJvcrIEHY
+rY/M385jJkDJ58ElLo+K+h4T++3OdAU2nNWyXsWEOkF6wmb+OdG5Z0A8mvPNiodM
+G8QPvh9x93XjtV/2OdDdVfMyLUzKckWxNcuJGfkQPpktH3yf0+DvEo0cHBCOMGPx
+zpfUEDoj9QKBgQCvSZqeCm0RoNHIiSNC23/fIfcqxhpSMEiHIOkQ6Ps9MtSuyW7W
+SZX2GcCWCSw+huVYkHGRH72mvu43Yw0scqruPoFMktfkx2HAZrY89r2Y21s40vR1
+WRiSh9AYb8NBvFlAY0O1xdBTSt+DRzxx4vrvuuLBeeV7mpvtR+JDINIOJQKBgAHA
+IWdBUSxjeXVx8huY3U/qWdquLni0oGjJliIvpNnALbK0+1TBjo2ZsFY3cA0RgEr2
+Q/iacfW+JYZj8lpFZ/P3Rt5KBCTTOlg3mikbeWezC+LIetDt0Ul/1/mL+r+ZOZVi
+DziEiZLhQsTtGljTvbH91luA15a8VPKZH0nXrPNRAoGAI0YVzsJuoV1PSstclZ0Q
+wR0Lqu62PDVVmUzkGl4BgnAIg03WJZSLjc0Yo+supJDcgIqOXmIfirphnWSvjIHy
+R12mEDyaZBnYfZEXNzkrvIDCZlNvwHkCAXWn/xt8J5PGYNJJ0q5KkRzxe0ZV5LHG
+/pOWEVZveFHfYBqh8HOnpGQ=
+-----END PRIVATE KEY-----
+`,
+  `
+-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC/s/9FeaEMF2TR
+G9qrD9P9GKxu+J7Kt4M0UYpZRORxxcN8q674Wq4j680MKFz6jeQGCqmOMciWbuTR
+9SGv/eZU5A3lpEwTdXAUIVm5a3VVnbKY4FtkPNjsYyF1Z95weJUz6fcWJ//YMy5a
+M7+49OkWFW4OLOVW5E+V5R9jT99OVynz1zOWpqFX2F4b4B44s4QKqzs8dGZjCkn3
+YXyM9AQ18YSldEFqL3ZcphzKM3n7bR+rQ1mh1y5CtvZfTv7OJMEwIBIc9zqxEUD3
+1oxrvwFKH6Tmt9H8frrL3jqN4uNp4B9K0mkN1Z5gwYkExZSGTJ7fVxIM/UAVxFFR
+HYSOOaLFAgMBAAECggEATlNj9GX6uC8CwTGJSaVg7yNaqMiqUJdkY0cBqPGuCRJN
+ii23gr/CMOkSUWpYewLobNOEbZXHqDdNBMAMcJTjvEGlr/NOJhEwpvjtaQYP3dhd
+9XqNvMnjs8nZDNhQmVGbXKe2jfXv4c0fnjlQl2hxp9U/r0kGt1b3cX45MeGbkqzz
+N3h8Eiwu/nhWxvlMk/5NAhqFEzAKa4voykSKgHWIyo80ETEnfY+BIO3TohmTkkti
+5f+UxssYwG32TZgUYeMO7eMLMSexYv/kyCu0Qj0c3UfXAjraQh5IGKcSt4NW1AR0
+u5cccv1W7HYomFXGHbtKfJAZsdO6oUGNpQrldp7DbQKBgQDooyTkfmrSDuuoZ8Xu
+Hdc9vfQTkY6cGifw43imImRZ5LBMVayhN+PJsMpsIJoBi7BHlqjqWX1Fc/CDYcej
+4BmgHaUK9I0Pi2HYdLCw6Ma5pUb+/+7gBELADoBz3TtWsw6vORAsAPnzStT+joRq
+WioBtaTaeDcXhwQb5FMdAgQ17wKBgQDS9Hq1tc5yOhCFVZFh2swM7uJbXRpqI6cU
+XXvIpjLqw3HbhhS72RZPom6XKl36nNqTQEypotA29ZVx5SfO78ULF994H0aqWhLg
+j+p+GNhp9lBLUz/fWKCIvdouwmrRhtw2+8fg9ovINWpRSSeHZDZ/X7nmuDhagtY1
+TfZs7N9GiwKBgQCFumqVspnjIFKVHvondB3rzwrESPLqhxqYnZoYHkMDbbNuXf17
+O26E3UyvNVpyMwNlU5TMCh850njafVXOvR7d7MyX7JY97kiTrhh3yYea5ghWw3Zk
+be6VCoEKmYznvMxfK3VBZlpIYaboobI6lJP7IZifQWWh76oMAodIcIVNHwKBgQCv
+4dghgliC0jiOAn65GIRCUDV3uVNZpSobh6m57B/NrnBSeCL3T5MTiDkuXcuHNJnk
+ZZrFYJK7D9yu3kFnfm9JxXizHVh8labhhfwbcDmXdx8Q/nLlk24dNDUiAUSwNwGJ
+8jh/Lu/yV96xsQ19C6eIYVaMr5GEnUtdnAfWX1P06wKBgE6mmjXTBwipDq5FdHH8
+jky0BZTfran9hRgzdchg99xRi0TZYFeGmo75FJwjvPPnU1YbzstviogZhZEoX2lu
+oMUSDK1+C3qhLhMRqNg3kSIqCUvT9cenl87kum0ZM9P/3fKZGBq0ndix/SZ7Q4oD
+NB8dDfiLxJ0GSDi5iSF7d24o
+-----END PRIVATE KEY-----
+`,
+  `
+-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCrx2KPoeO5sZVi
+sQHHZEknd5N1APIC9qcIoT9Y4rimvkMXN7k1i0EEumVUCvOtliL2BhFlXnR+8/8K
+TmiQYlo3oYgJLSCJMBSoMpP+OuM6aPIBmC60ZLqX6Zot2s2dVR5Z3xjOsJQTL01H
+r8Q+9dORpN3mtUxptIXz3hcExR1dr5k3ntZonfh9UFAx15GlZcnAzcAIubq/dG1y
+B/oa4C18KSKQc5nR/JRu6Z+pBawfW51cozRNguRukgeQSH4J/OTXWCJhLvDPAt9s
+qFiCTwiDeIFHaL8k53igm0PWz8bmRd4EyLS3DJqhIzLHjG++6Ih3GyI+isBVZ8o4
+3rXJh1vfAgMBAAECggEAFubCJnwNgZhCCPeoUQ5MYnf4BMVXfpBREel4Keray1WF
+BEy9jdHpnS5si+6EhkQEl+A/OXsvn4Kld0Off9WySXBo/oWHAkM9aHSLHn3OBYow
+RDN8e+MMrWwgzgmPGBwHq9upJwU2TfMkeRuJ17Wruzh2Yme8BEEOYBuKiMGZef/T
+K8B6hh+0VfWhOqYm3WRgSIknmZXBt2DZZXAlbHpevODjXOvjMuf2YCiIKR4stW8x
+QVKzpxxniL47rFbVz3Vz605/2UqKVEAUYHJtskFqZr3jYIPR4AOMwI3eAlcEWy9z
+HdqwKS9Z4qASRf8ZOBBGzvksn0orQPcrmB+fD8DowQKBgQDgW80pK39MC2JudmJg
+/2Sey41Mtz2ZJMcIBn+Elnvn1l8IXDGt0pI0tFFK5TOcmm1n1sgV0hsfpmb9EiDp
+zL0hobkHe1x5+WgnuJvDckKoHGNaXuarnP69WYKMTFr5R+Nv9xQWjjKxgkIqrNMY
+8S2W0pVt6Oz9utLfH41uYBLCGQKBgQDEAUEuyKM7GssZAKl0hQQWde6uYlJZ3Xu4
+clMMzUGGtvNPW+55I8WEQIuqE3Jpk/lNnI35WvCUJmv+5Jcqu5I/ztiOlBqhX6vj
+Zx+9b91IX1bMjl38wp9r0HRKdliivNyZpvKsgCOd0kqP1mVyuKs7u+JhijIPAN0i
+l+ohGz78twKBgQDDqewTopai+C7AzUfg9fqHrletdwUmgPd/HUOqmx62QrOgc97z
+i/fsNPHMknVfdyJA9ASNWy5CfPnGbT/9BoxPP15BkylESum18n8NhaFyQUe4cZlU
+Q1e6RMzglFqmmjZU2DNRtHOrcUFJPG3hi7xJk5+0OfYtFfh/lGHgx7K0SQKBgQC/
++GqbI6+b5/YbmuZdVRpX1VHcQjheA+t1D6P/2djf1LghdezvgPWnPoCMJ1fbyC5Y
+sYjsPQF8WNVVZRYZqHTpQfIgUzZx734uz4XqyHF2vMoKtzWepg/2TMhZVegiG9AE
+PdtY0HgRzzFwB5B8+Bnd+3sSBYRZ5YKwqxGJM2JRqQKBgHFWmHCuL4KBk+jCHICj
+jV+X1SXchB3OqHetvYELIELVBffITSALxb3XotK3OZYz6XSa77YeGOwmUytg6/vD
+UhTGOy6+Jw4lHngfHEaOMc/plnUKSfZkAWz48G/1+xV/cCSKc48gZ2MCDEEZVXtV
+HYp3RC5DGIFvhZxcaC32gGUS
+-----END PRIVATE KEY-----
+`,
+];
+
+/** How many fixed RSA keys there are. */
+export const SAMPLE_RSA_KEY_COUNT = PEMS.length;
+
+const cache: (RsaPrivateKey | undefined)[] = [];
+
+/** Fixed RSA key number `index` (0-based, wraps around). */
+export function sampleRsaKey(index: number): RsaPrivateKey {
+  const i = ((index % PEMS.length) + PEMS.length) % PEMS.length;
+  let key = cache[i];
+  if (!key) {
+    const k = parsePrivateKeyPem(PEMS[i]!);
+    if (k instanceof ProtocolError || k.kind !== 'rsa') throw new Error(`sample RSA key ${i} does not parse`);
+    cache[i] = key = k;
+  }
+  return key;
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs the real `openssl` command line (OpenSSL 1.1 or 3.x) for interop tests: certificate
+ * checks, and s_client / s_server as TLS peers of netlab's own TLS. Tests skip with a loud
+ * warning when openssl is not installed: `describe.skipIf(!hasOpenssl())`.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let available: boolean | undefined;
+
+export function hasOpenssl(): boolean {
+  if (available === undefined)
+    available = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+  return available;
+}
+
+export function warnIfNoOpenssl(what: string): void {
+  if (!hasOpenssl()) {
+    console.warn(
+      `SKIPPED: openssl not installed, so ${what} did not run. Install it (apt-get install openssl).`,
+    );
+  }
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs openssl to completion with optional standard input. */
+export function openssl(args: readonly string[], input?: string): RunResult {
+  const r = spawnSync('openssl', args, { input: input ?? '', encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** A fresh temporary directory. */
+export function tempDir(prefix = 'netlab-tls-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Runs a long-lived openssl process (s_client, s_server) and collects its output. `done`
+ * resolves when it exits; `kill()` stops it (and only it).
+ */
+export function startOpenssl(args: readonly string[]): {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly done: Promise<number | null>;
+  kill(): void;
+} {
+  const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    done,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
+  };
+}
+
+/** Resolves once `pattern` appears in the output (or rejects after `ms`). */
+export async function waitForOutput(output: () => string, pattern: RegExp, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!pattern.test(output())) {
+    if (Date.now() - start > ms)
+      throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
