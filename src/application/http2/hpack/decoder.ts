@@ -56,7 +56,8 @@ export class HpackDecoder {
   private limit: number;
   /** The limit was lowered below the table's maximum: the next block must start with an update. */
   private updateRequired = false;
-  readonly maxHeaderListSize: number;
+  /** Can be changed between blocks (a new SETTINGS_MAX_HEADER_LIST_SIZE). */
+  maxHeaderListSize: number;
   readonly maxStringLength: number;
   private readonly cursor: Cursor = { pos: 0 };
   private scratch = new Uint8Array(256);

@@ -1,0 +1,9 @@
+/**
+ * The client connection preface, RFC 9113 §3.4: 24 octets that open every HTTP/2
+ * connection ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), chosen so that an HTTP/1.1 server sees
+ * an unknown method and fails cleanly. Both sides then send a SETTINGS frame first.
+ */
+export const CLIENT_PREFACE: Uint8Array = new Uint8Array([
+  0x50, 0x52, 0x49, 0x20, 0x2a, 0x20, 0x48, 0x54, 0x54, 0x50, 0x2f, 0x32, 0x2e, 0x30, 0x0d, 0x0a, 0x0d, 0x0a,
+  0x53, 0x4d, 0x0d, 0x0a, 0x0d, 0x0a,
+]);
