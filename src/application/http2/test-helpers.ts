@@ -161,7 +161,7 @@ export class RawPeer {
   goaway(): { lastStreamId: number; errorCode: number; debug: string } | undefined {
     this.read();
     const g = this.received.find((f) => f.type === 'GOAWAY');
-    if (!g || g.type !== 'GOAWAY') return undefined;
+    if (g?.type !== 'GOAWAY') return undefined;
     return {
       lastStreamId: g.lastStreamId,
       errorCode: g.errorCode,
