@@ -43,7 +43,7 @@ export function nslookupLines(run: NslookupRun): { lines: string[]; status: numb
   }
   let headed = false;
   run.responses.forEach((m, i) => {
-    if (!m || m.rcode !== 0) return;
+    if (m?.rcode !== 0) return;
     for (const r of m.answers) {
       if (!headed && !m.aa) lines.push('Non-authoritative answer:');
       headed = true;
