@@ -118,8 +118,8 @@ interface Flow {
   readonly id: number;
   readonly from: number;
   readonly port: number;
-  firstSentUs: number;
   firstArrival: Time;
+  lastArrival: Time;
   bytes: number;
   datagrams: number;
   maxSeq: number;
@@ -191,8 +191,8 @@ function udpServer(ctx: CommandContext, port: number, interval: Time | undefined
         id: nextId++,
         from: m.from,
         port: m.port,
-        firstSentUs: sentUs,
         firstArrival: sim.now,
+        lastArrival: sim.now,
         bytes: 0,
         datagrams: 0,
         maxSeq: -1,
@@ -221,7 +221,8 @@ function udpServer(ctx: CommandContext, port: number, interval: Time | undefined
     if (seq < 0) {
       if (!f.report) {
         f.timer?.cancel();
-        const durationUs = sentUs - f.firstSentUs;
+        // Like iperf 2's reporter, the server measures on its own clock: first to last arrival.
+        const durationUs = Math.round((f.lastArrival - f.firstArrival) / MICROSECOND);
         const total = f.maxSeq + 1;
         const lost = Math.max(0, total - f.datagrams);
         ctx.out(iperfUdpServerLine(f.id, 0, durationUs / 1e6, f.bytes, f.jitterUs / 1000, lost, total));
@@ -246,6 +247,7 @@ function udpServer(ctx: CommandContext, port: number, interval: Time | undefined
     if (f.report) return; // late datagrams after the end
     f.bytes += m.data.length;
     f.datagrams++;
+    f.lastArrival = sim.now;
     f.intervalBytes += m.data.length;
     f.intervalDatagrams++;
     if (seq < f.maxSeq) f.outOfOrder++;
@@ -333,14 +335,12 @@ async function udpClient(ctx: CommandContext, host: string, port: number, o: Cli
     const fin = new Uint8Array(o.length);
     writeHeader(fin, -sent, Math.floor(end / MICROSECOND));
     socket.onMessage = (m) => {
-      if (m.from === dst && m.port === port && m.data.length >= REPORT_LENGTH) report = m.data;
+      if (report || m.from !== dst || m.port !== port || m.data.length < REPORT_LENGTH) return;
+      report = m.data;
+      printReport(report);
     };
     const tryFin = (): void => {
-      if (stopped) return;
-      if (report) {
-        printReport(report);
-        return;
-      }
+      if (stopped || report) return;
       if (tries === FIN_TRIES) {
         ctx.out(`${iperfId(1)} Sent ${sent + 1} datagrams`);
         ctx.out(`${iperfId(1)} WARNING: did not receive ack of last datagram after ${FIN_TRIES} tries.`);

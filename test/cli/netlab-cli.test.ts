@@ -1,0 +1,106 @@
+/** The `netlab` command as a user runs it: exit codes, output, files, errors. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/netlab.js', import.meta.url));
+
+function netlab(args: string[], cwd?: string): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('netlab CLI', () => {
+  it('runs an example by name and prints the timeline', () => {
+    const r = netlab(['run', 'default']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('h1  $ ping -c 3 10.0.2.10');
+    expect(r.stdout).toMatch(/\[\s+1\.0000\d\d\] h1 {4}64 bytes from 10\.0\.2\.10: icmp_seq=1 ttl=63 time=/);
+    expect(r.stdout).toContain('3 packets transmitted, 3 received, 0% packet loss');
+  });
+
+  it('writes a pcap with --pcap and files written by commands into --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-cli-'));
+    const scenario = join(dir, 'cap.yaml');
+    writeFileSync(
+      scenario,
+      [
+        'duration: 3s',
+        'topology:',
+        '  nodes:',
+        '    a: { kind: host, ip: 10.0.0.1/24 }',
+        '    b: { kind: host, ip: 10.0.0.2/24 }',
+        '  links: [[a, b]]',
+        'script:',
+        '  - { at: 0s, node: b, run: capture eth0 }',
+        '  - { at: 1s, node: a, run: ping -c 1 10.0.0.2 }',
+      ].join('\n'),
+    );
+    const r = netlab(['run', scenario, '--pcap', join(dir, 'all.pcap'), '--out', join(dir, 'out')]);
+    expect(r.status).toBe(0);
+    const all = readFileSync(join(dir, 'all.pcap'));
+    expect(all.readUInt32LE(0)).toBe(0xa1b23c4d);
+    expect(r.stdout).toContain('(4 frames)');
+    const b = readFileSync(join(dir, 'out', 'b-eth0.pcap'));
+    expect(b.readUInt32LE(0)).toBe(0xa1b23c4d);
+    expect(b.length).toBeGreaterThan(24 + 4 * 16);
+  });
+
+  it('prints JSON lines with --json', () => {
+    const r = netlab(['run', 'default', '--json']);
+    expect(r.status).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: number; node: string; stream: string; text: string });
+    expect(rows[0]).toMatchObject({ t: 1e9, node: 'h1', stream: 'cmd', text: 'ping -c 3 10.0.2.10' });
+    expect(rows.some((x) => x.text.startsWith('64 bytes from'))).toBe(true);
+  });
+
+  it('reports a bad scenario file with file:line:column and exit status 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-cli-'));
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'topology:\n  nodes:\n    h1: { kind: hots }\n');
+    const r = netlab(['run', bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:3:\d+: unknown node kind 'hots' \(did you mean 'host'\?\)/);
+  });
+
+  it('says which file is missing', () => {
+    const r = netlab(['run', 'no-such-scenario.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no-such-scenario.yaml: No such file or directory');
+  });
+
+  it('rejects a bad seed and an unknown command', () => {
+    expect(netlab(['run', 'default', '--seed', 'x']).status).toBe(2);
+    const r = netlab(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('pings and traceroutes on the default topology for a quick look', () => {
+    const p = netlab(['ping', '-c', '2', 'h3']);
+    expect(p.status).toBe(0);
+    expect(p.stdout.split('\n')[0]).toBe('PING h3 (10.0.2.10) 56(84) bytes of data.');
+    expect(p.stdout).toMatch(/64 bytes from h3 \(10\.0\.2\.10\): icmp_seq=1 ttl=63 time=/);
+    const t = netlab(['traceroute', '-n', '10.0.2.10']);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/ 1 {2}10\.0\.1\.1 {2}[\d.]+ ms/);
+    const bad = netlab(['ping', '-c', '1', 'nowhere']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('ping: nowhere: Name or service not known');
+  });
+
+  it('checks and lists examples', () => {
+    const c = netlab(['check', 'star']);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toMatch(/star: ok: 6 nodes, 5 links/);
+    const e = netlab(['examples']);
+    expect(e.stdout).toMatch(/^default\s+/m);
+    expect(e.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(12);
+  });
+});
