@@ -187,7 +187,9 @@ export class Http2Connection {
     this.decoder = new HpackDecoder({
       maxTableSize: INITIAL_SETTINGS.headerTableSize,
       maxHeaderListSize: settings.maxHeaderListSize,
-      maxStringLength: settings.maxHeaderListSize,
+      // A string cannot be longer than the block that carries it (Huffman: 8/5 of it), and
+      // blocks are capped, so this only makes sure an over-long header takes the 431 path.
+      maxStringLength: Math.ceil((limits.maxHeaderBlockSize * 8) / 5),
     });
     this.nextLocalStreamId = this.role === 'client' ? 1 : 2;
     this.resets = new RateWindow(limits.maxResetsPerWindow, limits.resetWindow);
@@ -680,7 +682,10 @@ export class Http2Connection {
       fields = decoded;
     }
     if (block.selfDependent) {
-      // Decoded for the HPACK context's sake; the stream itself is refused.
+      // Decoded for the HPACK context's sake; the stream itself is refused. A new stream
+      // counts as opened (then reset), so later frames on it are ignored, not errors.
+      if (this.isPeerInitiated(block.streamId) && this.isIdle(block.streamId))
+        this.lastPeerStreamId = block.streamId;
       return streamError(
         'self-dependency',
         'a stream cannot depend on itself (§5.3.1)',
@@ -1117,6 +1122,11 @@ export class Http2Connection {
     if (how === 'reset-local') {
       this.observer?.drop?.('after-reset', h);
       return undefined;
+    }
+    if (how === undefined && what === 'HEADERS') {
+      // A stream id below one already used that was never opened (or long forgotten):
+      // "an unexpected stream identifier" (§5.1.1).
+      return connectionError('bad-stream-id', `HEADERS on unused stream ${h.streamId}`, 'PROTOCOL_ERROR');
     }
     return streamError(
       'stream-closed',
