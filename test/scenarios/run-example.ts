@@ -31,8 +31,13 @@ export async function runExample(
   const spec = exampleSpec(name);
   const run = new ScenarioRun(spec, { seed: options.seed });
   const events: TraceEvent[] = [];
-  for (const t of options.trace ?? []) {
-    run.sim.trace.on(t, (e) => events.push(e.type === 'link.drop' ? { ...e, frame: e.frame.slice() } : e));
+  const wanted = new Set<string>(options.trace ?? []);
+  if (wanted.size > 0) {
+    run.sim.trace.onAny((e) => {
+      if (!wanted.has(e.type)) return;
+      // Frames are live buffers that routers rewrite: keep a copy.
+      events.push(e.type === 'link.drop' ? { ...e, frame: e.frame.slice() } : e);
+    });
   }
   const result = await run.run();
   return {
