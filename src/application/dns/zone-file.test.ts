@@ -119,3 +119,40 @@ describe('master file errors name the file, the line and the problem', () => {
     });
   }
 });
+
+describe('hostile master files', () => {
+  it('random text gives records or a ZoneFileError, never another exception', async () => {
+    const fc = (await import('fast-check')).default;
+    const piece = fc.constantFrom(
+      '$ORIGIN ex.\n',
+      '$TTL 5\n',
+      '@',
+      ' ',
+      '(',
+      ')',
+      '"',
+      ';c\n',
+      '\n',
+      'A',
+      'TXT',
+      'MX',
+      '10',
+      'www',
+      '1.2.3.4',
+      '\\',
+      '\\#',
+      'IN',
+      'SOA',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        try {
+          parseZoneFile(parts.join(' '));
+        } catch (e) {
+          expect(e).toBeInstanceOf(ZoneFileError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
