@@ -1,0 +1,14 @@
+/** Every benchmark `npm run bench` knows, by name. Each returns plain JSON-able figures. */
+import { runChain } from './chain.ts';
+
+export interface Benchmark {
+  readonly name: string;
+  readonly run: (args: readonly string[]) => Promise<Record<string, unknown>>;
+}
+
+export const BENCHMARKS: readonly Benchmark[] = [
+  {
+    name: 'chain',
+    run: async (args) => ({ ...(await runChain(Number(args[0] ?? 8), Number(args[1] ?? 10))) }),
+  },
+];

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: netlab's figures beside its peers', measured in the same run, with the
+ * ratios. Each benchmark runs in a child process so its peak memory is its own. The
+ * machines are noisy: compare ratios, not absolute numbers.
+ *
+ *   npm run bench                 everything
+ *   npm run bench -- chain        only the named benchmarks
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runNs3 } from './ns3.ts';
+
+const child = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+function inChild(name: string, args: readonly string[] = []): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, name, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`benchmark ${name} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+const n = (x: number, digits = 0) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${n(bytes / 2 ** 20)} MiB`);
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
+  console.log(`  ${line(header)}`);
+  for (const r of rows) console.log(`  ${line(r)}`);
+}
+
+function chain(): void {
+  console.log(
+    '\nforwarding chain: 8 routers, 1 Gbit/s 100 µs links, 500 Mbit/s of 1000-byte UDP, 10 s simulated',
+  );
+  console.log('  (bench/ns3/README.md scenario 2; real Ethernet/IPv4/UDP bytes and checksums on every hop)');
+  const ours = inChild('chain', ['8', '10']);
+  const peer = runNs3('chain');
+  const rows = [
+    ['netlab', n(ours.packetHopsPerSec!), n(ours.runWallSec!, 2), mb(ours.maxRssBytes), n(ours.received!)],
+  ];
+  if (peer) {
+    const j = peer.json as Record<string, number>;
+    rows.push([
+      'ns-3 3.37',
+      n(j.packetHopsPerSec!),
+      n(j.runWallSec!, 2),
+      mb(peer.maxRssBytes),
+      n(j.received!),
+    ]);
+  }
+  table(['', 'packet-hops/s', 'wall s', 'peak memory', 'received'], rows);
+  if (peer) {
+    const j = peer.json as Record<string, number>;
+    console.log(`  speed ratio netlab / ns-3: ${n(ours.packetHopsPerSec! / j.packetHopsPerSec!, 2)}x`);
+  } else {
+    console.log('  ns-3 not installed (apt-get install libns3-dev ns3): no peer figure');
+  }
+}
+
+const SECTIONS: Record<string, () => void> = { chain };
+
+const wanted = process.argv.slice(2);
+for (const w of wanted) {
+  if (!(w in SECTIONS)) {
+    console.error(`unknown benchmark '${w}' (known: ${Object.keys(SECTIONS).join(', ')})`);
+    process.exit(2);
+  }
+}
+console.log(`netlab benchmarks — node ${process.version}, ${availableParallelism()} cores`);
+for (const [name, fn] of Object.entries(SECTIONS)) if (wanted.length === 0 || wanted.includes(name)) fn();
