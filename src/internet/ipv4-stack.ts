@@ -38,6 +38,8 @@ import type { IpDropReason } from './trace-events.ts';
 export const IPV4 = new ServiceKey<Ipv4Stack>('IPv4 stack');
 
 const LIMITED_BROADCAST = 0xffff_ffff;
+/** Ethernet (14) and option-less IPv4 (20) header bytes in front of a transport segment. */
+export const FRAME_HEADROOM = 34;
 
 /** A transport protocol (UDP, TCP, ICMP itself) registered for an IP protocol number. */
 export interface TransportProtocol {
@@ -212,6 +214,18 @@ export class Ipv4Stack {
 
   /** Sends a datagram this node originates. `payload` is the whole transport segment. */
   send(opts: SendOptions, payload: Uint8Array): SendResult {
+    const frame = new Uint8Array(Math.max(60, FRAME_HEADROOM + payload.length));
+    frame.set(payload, FRAME_HEADROOM);
+    return this.sendFrame(opts, frame, payload.length);
+  }
+
+  /**
+   * Like `send`, for a transport that wrote its segment straight into a frame buffer:
+   * `frame` has FRAME_HEADROOM (34) free bytes for the Ethernet and IPv4 headers, then
+   * `payloadLength` bytes of segment (at least 60 bytes in all). No copy is made; the
+   * frame now belongs to the stack.
+   */
+  sendFrame(opts: SendOptions, frame: Uint8Array, payloadLength: number): SendResult {
     const dst = opts.destination >>> 0;
     let iface: Ipv4Interface | undefined;
     let nextHop = dst;
@@ -228,7 +242,6 @@ export class Ipv4Stack {
     if (!iface && !loopback) return 'no-route';
     const source = opts.source ?? (loopback ? dst : iface!.sourceFor(nextHop));
     if (source === 0 && !loopback) return 'no-address';
-    const frame = new Uint8Array(Math.max(60, 34 + payload.length));
     const headerLength = writeIpv4Header(
       frame,
       14,
@@ -241,10 +254,9 @@ export class Ipv4Stack {
         dscp: opts.dscp ?? 0,
         identification: this.nextId(),
       },
-      payload.length,
+      payloadLength,
     );
-    frame.set(payload, 14 + headerLength);
-    const packet = frame.subarray(14, 14 + headerLength + payload.length);
+    const packet = frame.subarray(14, 14 + headerLength + payloadLength);
     if (this.filters.output.length && !this.runFilters(this.filters.output, packet, { outIface: iface })) {
       return 'filtered';
     }

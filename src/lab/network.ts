@@ -15,6 +15,7 @@ import { PointToPointLink } from '../link/point-to-point.ts';
 import { SharedMedium } from '../link/shared-medium.ts';
 import { Simulator } from '../sim/simulator.ts';
 import type { NetworkView } from '../tools/shell/command.ts';
+import { TcpLayer } from '../transport/tcp/tcp-layer.ts';
 import { UdpLayer } from '../transport/udp/udp-layer.ts';
 import type { LinkSpec, NodeSpec, ScenarioSpec } from './scenario/spec.ts';
 
@@ -106,6 +107,7 @@ export class Network implements NetworkView {
         const node = new Node(sim, n.name, n.kind);
         const ip = new Ipv4Stack(node, { forwarding: n.kind === 'router' });
         new UdpLayer(ip);
+        new TcpLayer(ip);
         for (const i of n.interfaces) {
           const l = linkOf.get(`${n.name}:${i.name}`);
           const dev = node.addDevice(i.name, l ? { queue: l.queue, mtu: l.mtu } : {});

@@ -53,8 +53,8 @@ async function transfer(c: Case) {
   let closedB = false;
   p.b.autoRead = false;
   const bSide = p.b;
-  const origReadable = bSide.readable.bind(bSide);
-  bSide.readable = () => {
+  const origReadable = bSide.onReadable.bind(bSide);
+  bSide.onReadable = () => {
     origReadable();
     bSide.drain();
     if (bSide.eof && !closedB) {

@@ -45,17 +45,17 @@ export interface TcpSegmentOut {
 /** What the machine asks of whoever runs it (the socket adapter, or a test). */
 export interface TcpConnectionHost {
   transmit(segment: TcpSegmentOut): void;
-  stateChanged(from: TcpState, to: TcpState, cause: TcpStateEvent): void;
+  onStateChange(from: TcpState, to: TcpState, cause: TcpStateEvent): void;
   /** Data (or the end of the stream) became readable. */
-  readable(): void;
+  onReadable(): void;
   /** Send-buffer space was freed. */
-  writable(): void;
+  onWritable(): void;
   /** The connection failed; the state changes to CLOSED right after. */
-  failed(code: StreamErrorCode): void;
-  retransmitted(seq: number, length: number, reason: RetransmitReason): void;
-  cwndChanged(cwnd: number, ssthresh: number): void;
-  rttSampled(sample: Time, srtt: Time, rttvar: Time, rto: Time): void;
-  dropped(reason: TcpDropReason, segment: TcpSegment): void;
+  onFailed(code: StreamErrorCode): void;
+  onRetransmit(seq: number, length: number, reason: RetransmitReason): void;
+  onCwnd(cwnd: number, ssthresh: number): void;
+  onRtt(sample: Time, srtt: Time, rttvar: Time, rto: Time): void;
+  onDrop(reason: TcpDropReason, segment: TcpSegment): void;
 }
 
 export interface TcpConnectionInit {
@@ -314,18 +314,18 @@ export class TcpConnection {
       s.rtoAt = -1;
       const limit = this.state === 'SYN-SENT' ? this.config.synRetries : this.config.synAckRetries;
       if (this.synRetries >= limit) {
-        if (this.state === 'SYN-SENT' || !this.passive) this.host.failed('timed-out');
+        if (this.state === 'SYN-SENT' || !this.passive) this.host.onFailed('timed-out');
         this.move('give-up');
         return;
       }
       this.synRetries++;
       s.rtt.backOff();
       this.sendSyn(this.state === 'SYN-RECEIVED', true);
-      this.host.retransmitted(s.iss, 0, 'rto');
+      this.host.onRetransmit(s.iss, 0, 'rto');
       return;
     }
     if (!s.onRtoExpired(now, this.config.dataRetries)) {
-      this.host.failed('timed-out');
+      this.host.onFailed('timed-out');
       this.move('give-up');
       return;
     }
@@ -350,20 +350,20 @@ export class TcpConnection {
     const ackOff = seqDiff(seg.ack, s.iss);
     if (hasAck && (ackOff <= 0 || ackOff > s.nxt)) {
       if (!(f & TcpFlag.RST)) this.sendControl(seg.ack, 0, TcpFlag.RST);
-      this.host.dropped('bad-ack', seg);
+      this.host.onDrop('bad-ack', seg);
       return;
     }
     if (f & TcpFlag.RST) {
       if (!hasAck) {
-        this.host.dropped('out-of-window', seg);
+        this.host.onDrop('out-of-window', seg);
         return;
       }
-      this.host.failed('connection-refused');
+      this.host.onFailed('connection-refused');
       this.move('rcv-rst');
       return;
     }
     if (!(f & TcpFlag.SYN)) {
-      this.host.dropped('no-syn', seg);
+      this.host.onDrop('no-syn', seg);
       return;
     }
     const r = this.receiver;
@@ -417,7 +417,7 @@ export class TcpConnection {
     // PAWS (RFC 7323 §5.3): a segment older than the last one seen is a duplicate.
     if (ts && r.tsRecentValid && ((ts.value - r.tsRecent) | 0) < 0 && !(f & TcpFlag.RST)) {
       r.ackNow = true;
-      this.host.dropped('paws', seg);
+      this.host.onDrop('paws', seg);
       return;
     }
     // First, the sequence number: the segment must overlap or touch the window.
@@ -425,21 +425,21 @@ export class TcpConnection {
     const acceptable = segStart + segLen >= r.lastAckSent && segStart <= nxt + wnd;
     if (!acceptable) {
       if (!(f & TcpFlag.RST)) r.ackNow = true;
-      this.host.dropped(segStart + segLen <= nxt ? 'duplicate' : 'out-of-window', seg);
+      this.host.onDrop(segStart + segLen <= nxt ? 'duplicate' : 'out-of-window', seg);
       return;
     }
     // Second, RST (RFC 5961 §3.2: only an exact RCV.NXT match resets; else a challenge ACK).
     if (f & TcpFlag.RST) {
       if (segStart !== nxt) {
         r.ackNow = true;
-        this.host.dropped('rst-out-of-window', seg);
+        this.host.onDrop('rst-out-of-window', seg);
         return;
       }
       const st = this.state;
       if (st === 'SYN-RECEIVED') {
-        if (!this.passive) this.host.failed('connection-refused');
+        if (!this.passive) this.host.onFailed('connection-refused');
       } else if (st === 'ESTABLISHED' || st === 'FIN-WAIT-1' || st === 'FIN-WAIT-2' || st === 'CLOSE-WAIT') {
-        this.host.failed('connection-reset');
+        this.host.onFailed('connection-reset');
       }
       this.move('rcv-rst');
       return;
@@ -447,19 +447,19 @@ export class TcpConnection {
     // Fourth, SYN in the window: a challenge ACK (RFC 5961 §4, RFC 9293 §3.10.7.4).
     if (syn) {
       r.ackNow = true;
-      this.host.dropped('syn-in-window', seg);
+      this.host.onDrop('syn-in-window', seg);
       return;
     }
     // Fifth, the ACK field.
     if (!(f & TcpFlag.ACK)) {
-      this.host.dropped('no-ack', seg);
+      this.host.onDrop('no-ack', seg);
       return;
     }
     const ackOff = s.una + seqDiff(seg.ack, s.wire(s.una));
     if (this.state === 'SYN-RECEIVED') {
       if (ackOff < 1 || !s.ackInRange(ackOff)) {
         this.sendControl(seg.ack, 0, TcpFlag.RST);
-        this.host.dropped('bad-ack', seg);
+        this.host.onDrop('bad-ack', seg);
         return;
       }
       if (ts) r.updateTsRecent(ts.value, segStart);
@@ -470,12 +470,12 @@ export class TcpConnection {
     } else {
       if (!s.ackInRange(ackOff)) {
         r.ackNow = true;
-        this.host.dropped('bad-ack', seg);
+        this.host.onDrop('bad-ack', seg);
         return;
       }
       if (ackOff < s.una - Math.max(s.maxWnd, 1)) {
         r.ackNow = true; // RFC 5961 §5: far too old
-        this.host.dropped('bad-ack', seg);
+        this.host.onDrop('bad-ack', seg);
         return;
       }
       if (ts) r.updateTsRecent(ts.value, segStart);
@@ -533,7 +533,7 @@ export class TcpConnection {
         const res = r.buffer.insert(dataOff, seg.payload, 0, len);
         if (res.refused) {
           r.ackNow = true;
-          this.host.dropped('ooo-queue-full', seg);
+          this.host.onDrop('ooo-queue-full', seg);
           return;
         }
         if (res.advanced > 0) {
@@ -545,7 +545,7 @@ export class TcpConnection {
         }
       } else {
         r.ackNow = true;
-        this.host.dropped(r.window === 0 ? 'zero-window' : 'out-of-window', seg);
+        this.host.onDrop(r.window === 0 ? 'zero-window' : 'out-of-window', seg);
       }
     }
     if (fin && whole) r.finAt = dataOff + dataLen;
@@ -562,7 +562,7 @@ export class TcpConnection {
     }
     if (this.pendingReadable) {
       this.pendingReadable = false;
-      this.host.readable();
+      this.host.onReadable();
     }
   }
 
@@ -585,10 +585,10 @@ export class TcpConnection {
     const res = s.onAck(ackOff, sack, pureAck, now);
     if (res.acked > 0 && s.lastRttSample >= 0) {
       const e = s.rtt;
-      this.host.rttSampled(e.latest, e.srtt, e.rttvar, e.rto);
+      this.host.onRtt(e.latest, e.srtt, e.rttvar, e.rto);
     }
     this.traceCwnd();
-    if (s.buffer.free > freeBefore && this.canWrite) this.host.writable();
+    if (s.buffer.free > freeBefore && this.canWrite) this.host.onWritable();
   }
 
   private onEstablished(now: Time): void {
@@ -604,7 +604,7 @@ export class TcpConnection {
       this.move('close');
       this.output(now);
     }
-    if (this.canWrite && s.buffer.free > 0) this.host.writable();
+    if (this.canWrite && s.buffer.free > 0) this.host.onWritable();
   }
 
   private enterTimeWait(now: Time): void {
@@ -645,7 +645,7 @@ export class TcpConnection {
   icmpError(code: StreamErrorCode, now: Time): void {
     this.now = now;
     if (this.state !== 'SYN-SENT' && this.state !== 'SYN-RECEIVED') return;
-    if (this.state === 'SYN-SENT' || !this.passive) this.host.failed(code);
+    if (this.state === 'SYN-SENT' || !this.passive) this.host.onFailed(code);
     this.move('icmp-error');
   }
 
@@ -726,7 +726,7 @@ export class TcpConnection {
     this.host.transmit(out);
     r.onAckSent();
     s.onSent(c, now);
-    if (c.retransmit && c.retransmit !== 'probe') this.host.retransmitted(out.seq, dataLength, c.retransmit);
+    if (c.retransmit && c.retransmit !== 'probe') this.host.onRetransmit(out.seq, dataLength, c.retransmit);
   }
 
   private sendAck(): void {
@@ -800,7 +800,7 @@ export class TcpConnection {
       this.timeWaitAt = -1;
       this.finWait2At = -1;
     }
-    this.host.stateChanged(from, to, event);
+    this.host.onStateChange(from, to, event);
   }
 
   private traceCwnd(): void {
@@ -808,7 +808,7 @@ export class TcpConnection {
     if (cc.cwnd !== this.lastCwnd || cc.ssthresh !== this.lastSsthresh) {
       this.lastCwnd = cc.cwnd;
       this.lastSsthresh = cc.ssthresh;
-      this.host.cwndChanged(cc.cwnd, cc.ssthresh);
+      this.host.onCwnd(cc.cwnd, cc.ssthresh);
     }
   }
 }

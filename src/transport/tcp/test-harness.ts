@@ -102,11 +102,11 @@ class Side implements TcpConnectionHost {
     this.pair.send(this.name, bytes.slice(0, n));
   }
 
-  stateChanged(from: TcpState, to: TcpState, cause: TcpStateEvent): void {
+  onStateChange(from: TcpState, to: TcpState, cause: TcpStateEvent): void {
     this.states.push({ from, to, cause, time: this.pair.sim.now });
   }
 
-  readable(): void {
+  onReadable(): void {
     if (!this.autoRead) return;
     this.drain();
   }
@@ -124,22 +124,22 @@ class Side implements TcpConnectionHost {
     }
   }
 
-  writable(): void {
+  onWritable(): void {
     this.pair.onWritable?.(this.name);
   }
 
-  failed(code: StreamErrorCode): void {
+  onFailed(code: StreamErrorCode): void {
     this.errors.push(code);
   }
 
-  retransmitted(): void {
+  onRetransmit(): void {
     this.retransmits++;
   }
 
-  cwndChanged(): void {}
-  rttSampled(): void {}
+  onCwnd(): void {}
+  onRtt(): void {}
 
-  dropped(reason: string): void {
+  onDrop(reason: string): void {
     this.drops.push(reason);
   }
 
