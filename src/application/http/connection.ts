@@ -92,6 +92,8 @@ export type HttpConnectionEvent =
       readonly headBytes: number;
       /** When the first byte of this response arrived (the `now` of that receive). */
       readonly firstByteAt: Time;
+      /** Stream offset of that first byte (bytes received on the connection before it). */
+      readonly offset: number;
     }
   | { readonly type: 'data'; readonly exchange: number; readonly data: Uint8Array }
   | { readonly type: 'end'; readonly exchange: number; readonly trailers: HeaderList }
@@ -128,6 +130,8 @@ export interface SendResult {
   readonly exchange: number;
   /** For request and response events: the head as written, with the framing and Connection headers added. */
   readonly head?: RequestHead | ResponseHead;
+  /** Bytes of that head on the wire. */
+  readonly headBytes?: number;
 }
 
 type SendKind = 'none' | 'length' | 'chunked' | 'until-close';
@@ -312,6 +316,11 @@ export class HttpConnection {
     const newest = this.exchanges[this.exchanges.length - 1];
     if (newest && newest.client !== 'DONE') return false;
     return this.exchanges.length < this.maxPipelined;
+  }
+
+  /** Client: whether this connection will carry more requests at all (no close decided, not failed). */
+  get acceptsRequests(): boolean {
+    return this.role === 'client' && !this.closing && this.connState === 'OPEN';
   }
 
   /** Server: the earlier exchange a finished response is waiting behind, if it is held. */
@@ -511,6 +520,7 @@ export class HttpConnection {
             framing: ev.framing,
             headBytes: ev.headBytes,
             firstByteAt,
+            offset: this.messageStart,
           };
         }
         ex.server = this.must('server', ex.server, 'response', 'remote');
@@ -527,6 +537,7 @@ export class HttpConnection {
           framing: ev.framing,
           headBytes: ev.headBytes,
           firstByteAt,
+          offset: this.messageStart,
         };
       }
       case 'data':
@@ -611,10 +622,12 @@ export class HttpConnection {
         const wire = serializeResponseHead(head);
         ex.server = next;
         this.emit(ex, wire);
-        return { exchange: ex.id, head };
+        return { exchange: ex.id, head, headBytes: wire.length };
       }
-      case 'response':
-        return { exchange: ex.id, head: this.sendResponse(ex, event.head) };
+      case 'response': {
+        const sent = this.sendResponse(ex, event.head);
+        return { exchange: ex.id, head: sent.head, headBytes: sent.headBytes };
+      }
       case 'data': {
         const next = this.must('server', ex.server, 'data', 'local');
         this.emitBody(ex, event.data);
@@ -638,7 +651,7 @@ export class HttpConnection {
    * Everything is checked and serialised before any state changes, so a throw leaves the
    * machine as it was.
    */
-  private sendResponse(ex: Exchange, given: ResponseHead): ResponseHead {
+  private sendResponse(ex: Exchange, given: ResponseHead): { head: ResponseHead; headBytes: number } {
     const status = given.status;
     if (status < 200 && status !== 101) {
       throw new NetlabError(
@@ -658,7 +671,7 @@ export class HttpConnection {
       this.emit(ex, wire);
       this.connState = 'SWITCHED_PROTOCOL';
       this.readStopped = true;
-      return given;
+      return { head: given, headBytes: wire.length };
     }
     const next = this.must('server', ex.server, 'response', 'local');
     let headers = given.headers;
@@ -717,7 +730,7 @@ export class HttpConnection {
       this.dropAfter(ex);
     }
     this.emit(ex, wire);
-    return head;
+    return { head, headBytes: wire.length };
   }
 
   private sendClient(event: HttpSendEvent): SendResult {
@@ -772,7 +785,7 @@ export class HttpConnection {
         this.current = ex;
         this.responseParser!.expectResponseTo(head.method);
         this.output.push(wire);
-        return { exchange: ex.id, head };
+        return { exchange: ex.id, head, headBytes: wire.length };
       }
       case 'data': {
         const ex = this.addressed(event.exchange, (e) => e.client === 'SEND_BODY');

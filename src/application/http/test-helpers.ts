@@ -3,7 +3,13 @@
  * into a plain, comparable list of events (data merged per message, since how a body is
  * split into data events depends on how the bytes arrived).
  */
+import type { Clock } from '../../sim/clock.ts';
+import { simClock } from '../../sim/clock.ts';
+import { Simulator } from '../../sim/simulator.ts';
+import type { ByteStream } from '../../transport/byte-stream.ts';
+import { memoryPipe } from '../../transport/memory-pipe.ts';
 import { HttpParseError } from './http-error.ts';
+import { HttpServer, type HttpServerOptions } from './http-server.ts';
 import { latin1, latin1Bytes } from './field-syntax.ts';
 import type { RequestHead, ResponseHead } from './message.ts';
 import type { RequestParser, ResponseParser } from './message-parser.ts';
@@ -86,4 +92,36 @@ export function parseInPieces(
     drain(parser, out);
   }
   return out;
+}
+
+/** Reads everything a stream delivers until it ends (or `max` reads), as one binary string. */
+export async function readAll(stream: ByteStream, max = 10_000): Promise<string> {
+  let out = '';
+  for (let i = 0; i < max; i++) {
+    const chunk = await stream.read();
+    if (chunk === null) return out;
+    out += text(chunk);
+  }
+  return out;
+}
+
+/** A simulation with an HttpServer reachable through memory pipes. */
+export function simServer(
+  handler: HttpServerOptions['handler'],
+  options: Partial<HttpServerOptions> = {},
+): { sim: Simulator; clock: Clock; server: HttpServer; connect: () => ByteStream } {
+  const sim = new Simulator({ seed: 1 });
+  const clock = simClock(sim);
+  const server = new HttpServer({ handler, clock, trace: sim.trace, node: 'web', ...options });
+  let port = 40000;
+  const connect = (): ByteStream => {
+    const { a, b } = memoryPipe({
+      deferred: () => sim.deferred(),
+      a: { address: '10.0.0.1', port: port++ },
+      b: { address: '10.0.0.2', port: 80 },
+    });
+    void server.serve(b);
+    return a;
+  };
+  return { sim, clock, server, connect };
 }

@@ -1,0 +1,102 @@
+/**
+ * Serving files (RFC 9110): GET and HEAD of a FileSource, with the headers a real web
+ * server sends.
+ *
+ * - Content-Type from the extension (mime-types.ts), Content-Length, Last-Modified, and an
+ *   ETag in nginx's form (`"<mtime hex>-<size hex>"`, cheap: no hashing).
+ * - Conditional GET (RFC 9110 §13.1): If-None-Match (weak comparison, or '*') takes
+ *   precedence over If-Modified-Since; a match answers 304 Not Modified without a body.
+ * - A directory answers with its index file; a directory asked for without its trailing
+ *   slash is redirected (301) to it, as nginx and Python's http.server do, so relative
+ *   links resolve.
+ * - Any other method: 405 with `Allow: GET, HEAD`. A path that is not a clean path
+ *   (bad percent-encoding, encoded '/'): 400.
+ *
+ * Left out: Range requests (206), content negotiation and compression, directory
+ * listings (a directory without an index is 404).
+ */
+import type { FileEntry, FileSource } from './file-source.ts';
+import { formatHttpDate, parseHttpDate } from './http-date.ts';
+import { mimeTypeOf } from './mime-types.ts';
+import { type HttpHandler, type HttpServerResponse, textResponse } from './router.ts';
+
+export interface StaticFilesOptions {
+  /** The file a directory answers with. Default 'index.html'. */
+  readonly index?: string;
+  /** Stream files bigger than this many bytes, when the source can. Default 256 KiB. */
+  readonly streamAbove?: number;
+  /** Extra headers on every file response (Cache-Control...). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** nginx's ETag: hex seconds of the modification time, '-', hex size. */
+export function fileEtag(entry: { readonly size: number; readonly modified: number }): string {
+  return `"${Math.floor(entry.modified / 1000).toString(16)}-${entry.size.toString(16)}"`;
+}
+
+/** RFC 9110 §13.1.2: does If-None-Match match this ETag (weak comparison)? */
+export function noneMatchHits(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  const opaque = (t: string) => (t.startsWith('W/') ? t.slice(2) : t);
+  const ours = opaque(etag);
+  return header.split(',').some((t) => opaque(t.trim()) === ours);
+}
+
+export function staticFiles(source: FileSource, options: StaticFilesOptions = {}): HttpHandler {
+  const index = options.index ?? 'index.html';
+  const streamAbove = options.streamAbove ?? 256 * 1024;
+  const extra = options.headers ?? {};
+  return async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return textResponse(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+    }
+    if (!req.path.startsWith('/')) return textResponse(400, 'Bad Request');
+    let path = req.path;
+    let entry = await source.stat(path);
+    if (entry?.kind === 'directory') {
+      if (!path.endsWith('/')) {
+        const rawPath = req.target.startsWith('/') ? req.target.split('?')[0]! : path;
+        const location = `${rawPath}/${req.query ? `?${req.query}` : ''}`;
+        return {
+          status: 301,
+          headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8' },
+          body: 'Moved Permanently\n',
+        };
+      }
+      path = `${path}${index}`;
+      entry = await source.stat(path);
+    } else if (entry && path.endsWith('/')) {
+      entry = undefined; // '/file.html/' is not the file
+    }
+    if (entry?.kind !== 'file') return textResponse(404, 'Not Found');
+    return fileResponse(req.method, req.headers, path, entry, streamAbove, extra);
+  };
+}
+
+async function fileResponse(
+  method: string,
+  requestHeaders: { get(name: string): string | undefined },
+  path: string,
+  entry: Extract<FileEntry, { kind: 'file' }>,
+  streamAbove: number,
+  extra: Readonly<Record<string, string>>,
+): Promise<HttpServerResponse> {
+  const etag = fileEtag(entry);
+  const lastModified = formatHttpDate(entry.modified);
+  const validators = { ETag: etag, 'Last-Modified': lastModified, ...extra };
+  const inm = requestHeaders.get('if-none-match');
+  const ims = requestHeaders.get('if-modified-since');
+  let notModified = false;
+  if (inm !== undefined) notModified = noneMatchHits(inm, etag);
+  else if (ims !== undefined) {
+    const since = parseHttpDate(ims);
+    notModified = since !== undefined && Math.floor(entry.modified / 1000) * 1000 <= since;
+  }
+  if (notModified) return { status: 304, headers: validators };
+  const headers = { 'Content-Type': mimeTypeOf(path), ...validators };
+  if (method === 'HEAD') return { status: 200, headers, contentLength: entry.size };
+  if (entry.stream && entry.size > streamAbove) {
+    return { status: 200, headers, body: entry.stream(), contentLength: entry.size };
+  }
+  return { status: 200, headers, body: await entry.read() };
+}
