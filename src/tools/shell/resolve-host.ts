@@ -6,16 +6,10 @@
  * over DNS by the resolver the node carries (`NameResolver`, registered by the DNS layer).
  */
 import { parseIpv4Address } from '../../internet/ipv4-address.ts';
-import { ServiceKey } from '../../link/service-key.ts';
+import { NAME_RESOLVER } from '../../transport/name-resolver.ts';
 import type { CommandContext } from './command.ts';
 
-/** What a node's DNS stub resolver offers the tools (implemented in application/dns). */
-export interface NameResolver {
-  /** IPv4 addresses of `name`, or an error text such as 'Name or service not known'. */
-  lookupIpv4(name: string): Promise<readonly number[] | { readonly error: string }>;
-}
-
-export const NAME_RESOLVER = new ServiceKey<NameResolver>('name resolver');
+export { NAME_RESOLVER, type NameResolver } from '../../transport/name-resolver.ts';
 
 export type ResolvedHost =
   | { readonly address: number; readonly numeric: boolean }
