@@ -161,15 +161,13 @@ describe('connection errors: GOAWAY with the right code', () => {
     [
       'PUSH_PROMISE sent to a server',
       (p) =>
-        p
-          .headers(1, get('/'), false)
-          .send({
-            type: 'PUSH_PROMISE',
-            streamId: 1,
-            promisedStreamId: 2,
-            endHeaders: true,
-            fragment: new Uint8Array(0),
-          }),
+        p.headers(1, get('/'), false).send({
+          type: 'PUSH_PROMISE',
+          streamId: 1,
+          promisedStreamId: 2,
+          endHeaders: true,
+          fragment: new Uint8Array(0),
+        }),
       E.PROTOCOL_ERROR,
     ],
     [

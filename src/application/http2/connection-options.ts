@@ -53,6 +53,12 @@ export interface Http2Limits {
   readonly maxPendingPriorities: number;
   /** Empty DATA frames without END_STREAM allowed within `resetWindow` (CVE-2019-9518). Default 1000. */
   readonly maxEmptyFramesPerWindow: number;
+  /**
+   * Streams a client opens before the server's SETTINGS arrive. The RFC's initial value is
+   * unlimited (§6.5.2), so a server with a lower limit would refuse the excess; assuming
+   * 100, as nghttp2 does, avoids that. Default 100.
+   */
+  readonly initialPeerMaxConcurrentStreams: number;
 }
 
 export interface Http2ConnectionOptions {
@@ -88,6 +94,7 @@ export function defaultLimits(settings: LocalSettings): Http2Limits {
     closedStreamMemory: 1000,
     maxPendingPriorities: 100,
     maxEmptyFramesPerWindow: 1000,
+    initialPeerMaxConcurrentStreams: 100,
   };
 }
 
@@ -132,5 +139,6 @@ export function resolveOptions(options: Http2ConnectionOptions): {
   check('closedStreamMemory', limits.closedStreamMemory, 0, 1 << 24);
   check('maxPendingPriorities', limits.maxPendingPriorities, 0, 1 << 16);
   check('maxEmptyFramesPerWindow', limits.maxEmptyFramesPerWindow, 1, 1 << 24);
+  check('initialPeerMaxConcurrentStreams', limits.initialPeerMaxConcurrentStreams, 1, 0xffff_ffff);
   return { settings, limits };
 }

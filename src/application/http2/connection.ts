@@ -316,10 +316,20 @@ export class Http2Connection {
     return (
       this.role === 'client' &&
       this.state === 'open' &&
-      this.activeLocal < this.remoteSettings.maxConcurrentStreams &&
+      this.activeLocal <
+        (this.gotPeerSettings
+          ? this.remoteSettings.maxConcurrentStreams
+          : this.limits.initialPeerMaxConcurrentStreams) &&
       this.nextLocalStreamId <= 0x7fff_ffff
     );
   }
+
+  /** Streams created so far, both sides, pushes included. */
+  get streamsOpened(): number {
+    return this.opened;
+  }
+
+  private opened = 0;
 
   /** Streams this side opened that are still active. */
   get activeLocalStreams(): number {
@@ -1060,6 +1070,7 @@ export class Http2Connection {
   }
 
   private newStream(id: number, pushed: boolean): H2Stream {
+    this.opened++;
     const s = new H2Stream(id, this.remoteSettings.initialWindowSize, this.streamRecvInitial, pushed);
     this.streams.set(id, s);
     return s;
