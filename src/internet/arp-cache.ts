@@ -53,6 +53,7 @@ interface Entry {
 
 export class ArpCache {
   private readonly entries = new Map<number, Entry>();
+  private observers: ((p: ArpPacket) => void)[] = [];
   readonly timeout: Time;
   readonly retries: number;
   readonly retryInterval: Time;
@@ -117,8 +118,20 @@ export class ArpCache {
     dev.send(frame);
   }
 
+  /**
+   * Sees every ARP packet this interface receives, before the cache does (what a packet
+   * socket gives `arping`). Returns the function that stops observing.
+   */
+  observe(fn: (p: ArpPacket) => void): () => void {
+    this.observers.push(fn);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== fn);
+    };
+  }
+
   /** RFC 826 packet reception. */
   receive(p: ArpPacket): void {
+    for (const o of this.observers) o(p);
     const now = this.sim.now;
     let merged = false;
     const e = this.entries.get(p.senderIp);

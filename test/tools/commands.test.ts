@@ -231,6 +231,30 @@ describe('arp and ip', () => {
   });
 });
 
+describe('arping', () => {
+  it('broadcasts the first probe, then unicasts to the MAC that answered', async () => {
+    const lab = new Lab(TWO_LANS);
+    const r = await lab.sh('h1', 'arping -c 2 10.0.1.11');
+    const mac = formatMac(lab.network.node('h2')!.device('eth0').mac).toUpperCase();
+    expect(r.status).toBe(0);
+    expect(r.out[0]).toBe('ARPING 10.0.1.11 from 10.0.1.10 eth0');
+    expect(r.out[1]).toMatch(new RegExp(`^Unicast reply from 10\\.0\\.1\\.11 \\[${mac}\\]  0\\.\\d{3}ms$`));
+    expect(r.out.slice(-2)).toEqual(['Sent 2 probes (1 broadcast(s))', 'Received 2 response(s)']);
+  });
+
+  it('-D finds an address already in use; -U announces without expecting replies', async () => {
+    const lab = new Lab(TWO_LANS);
+    expect((await lab.sh('h1', 'arping -D -c 1 10.0.1.11')).status).toBe(1);
+    expect((await lab.sh('h1', 'arping -D -c 1 10.0.1.123')).status).toBe(0);
+    const u = await lab.sh('h1', 'arping -U -c 1 10.0.1.10');
+    expect([u.status, u.out]).toEqual([
+      0,
+      ['ARPING 10.0.1.10 from 10.0.1.10 eth0', 'Sent 1 probes (1 broadcast(s))', 'Received 0 response(s)'],
+    ]);
+    expect((await lab.sh('h1', 'arping -c 1 10.0.1.200')).status).toBe(1);
+  });
+});
+
 describe('tcpdump', () => {
   it('prints only what the filter selects, and its counts when stopped', async () => {
     const lab = new Lab(TWO_LANS);

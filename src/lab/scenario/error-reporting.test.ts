@@ -183,10 +183,10 @@ describe('error reporting', () => {
       "t.yaml:10:20: link down: no node 'h3' (did you mean 'h1'?)",
       "t.yaml:11:20: 'ping' runs on a node: add 'node:' to say which",
       't.yaml:12:5: warning: this step at 6 s never runs: the run ends at 5 s (duration)',
-      "t.yaml:12:30: warning: unknown command 'pign' (did you mean 'ping'?); known: ping, traceroute, arp, ip, iperf, arpspoof, capture, tcpdump, echo",
+      "t.yaml:12:30: warning: unknown command 'pign' (did you mean 'ping'?); known: ping, traceroute, arp, arping, ip, iperf, arpspoof, tcpdump, capture, echo, link, node, help",
       "t.yaml:13:20: usage: node down NODE | node up NODE, got 'node dwn h1'",
       "t.yaml:14:5: a script step needs 'at' (when) and 'run' (the command)",
-      "t.yaml:15:20: warning: unknown lab command 'reboot'; known: link, node, echo",
+      "t.yaml:15:20: warning: unknown lab command 'reboot'; known: echo, link, node, help",
       't.yaml:16:20: run: the command is empty',
       "t.yaml:17:34: unknown key 'nod' in a script step (did you mean 'node'?)",
     ]);

@@ -4,27 +4,22 @@
  * the lab commands' arguments (checked strictly: they name nodes and links of this file),
  * and how long a step will keep running, for the default `duration`.
  *
- * The shell itself lives with the runtime; keep these lists in step with it.
+ * The lists come from the shell's own registry, so a new command is known here at once.
  */
 import { parseDuration, SECOND, type Time } from '../../sim/time.ts';
+import { builtinCommands } from '../../tools/commands/index.ts';
 
 export { type LinkRef, parseLinkRef } from '../../tools/shell/link-ref.ts';
 
-/** Commands a node's shell runs (`node: h1`). */
-export const NODE_COMMANDS: readonly string[] = [
-  'ping',
-  'traceroute',
-  'arp',
-  'ip',
-  'iperf',
-  'arpspoof',
-  'capture',
-  'tcpdump',
-  'echo',
-];
+const REGISTRY = builtinCommands();
+
+/** Commands a node's shell runs (`node: h1`): every command of the shell. */
+export const NODE_COMMANDS: readonly string[] = [...REGISTRY.keys()];
 
 /** Commands the lab runs (no `node:`). */
-export const LAB_COMMANDS: readonly string[] = ['link', 'node', 'echo'];
+export const LAB_COMMANDS: readonly string[] = [...REGISTRY.values()]
+  .filter((c) => c.scope === 'lab')
+  .map((c) => c.name);
 
 /** Splits a command line at whitespace (script commands take no quoting). */
 export function words(command: string): string[] {

@@ -5,6 +5,7 @@
 import type { Command } from '../shell/command.ts';
 import { type CommandRegistry, commandRegistry } from '../shell/shell.ts';
 import { arp } from './arp.ts';
+import { arping } from './arping.ts';
 import { arpspoof } from './arpspoof.ts';
 import { echo } from './echo.ts';
 import { helpCommand } from './help.ts';
@@ -18,7 +19,21 @@ import { traceroute } from './traceroute.ts';
 /** The built-in commands, `help` included. */
 export function builtinCommands(extra: readonly Command[] = []): CommandRegistry {
   let registry: CommandRegistry | undefined;
-  const all = [ping, traceroute, arp, ip, iperf, arpspoof, tcpdump, capture, echo, link, node, ...extra];
+  const all = [
+    ping,
+    traceroute,
+    arp,
+    arping,
+    ip,
+    iperf,
+    arpspoof,
+    tcpdump,
+    capture,
+    echo,
+    link,
+    node,
+    ...extra,
+  ];
   registry = commandRegistry([...all, helpCommand(() => registry!)]);
   return registry;
 }
