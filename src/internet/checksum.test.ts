@@ -104,3 +104,26 @@ describe('updateChecksum16 (RFC 1624)', () => {
     );
   });
 });
+
+describe('onesComplementSum fast path', () => {
+  it('equals the plain 16-bit sum at every offset, length and buffer alignment', () => {
+    const plain = (b: Uint8Array, s: number, e: number) => {
+      let sum = 0;
+      for (let i = s; i < e; i += 2) sum += (b[i]! << 8) | (i + 1 < e ? b[i + 1]! : 0);
+      return finishChecksum(sum);
+    };
+    const base = new Uint8Array(1600);
+    for (let i = 0; i < base.length; i++) base[i] = (i * 131 + 7) & 0xff;
+    for (const shift of [0, 1, 2, 3]) {
+      const bytes = base.subarray(shift);
+      for (const start of [0, 1, 2, 3, 34, 35]) {
+        for (const len of [0, 1, 63, 64, 65, 66, 67, 1480, 1481, 1500]) {
+          const end = Math.min(bytes.length, start + len);
+          expect(finishChecksum(onesComplementSum(bytes, start, end)), `${shift}/${start}/${len}`).toBe(
+            plain(bytes, start, end),
+          );
+        }
+      }
+    }
+  });
+});

@@ -264,16 +264,17 @@ export class TcpConnection {
 
   /** The earliest time `onTimer` must be called, or -1 when no timer runs. */
   get deadline(): Time {
-    let d = -1;
-    const consider = (t: Time) => {
-      if (t >= 0 && (d < 0 || t < d)) d = t;
-    };
-    consider(this.timeWaitAt);
-    consider(this.finWait2At);
-    consider(this.receiver.delackAt);
-    consider(this.sender.rtoAt);
-    consider(this.sender.persistAt);
-    return this.state === 'CLOSED' ? -1 : d;
+    if (this.state === 'CLOSED') return -1;
+    let d = this.timeWaitAt;
+    const f = this.finWait2At;
+    if (f >= 0 && (d < 0 || f < d)) d = f;
+    const a = this.receiver.delackAt;
+    if (a >= 0 && (d < 0 || a < d)) d = a;
+    const r = this.sender.rtoAt;
+    if (r >= 0 && (d < 0 || r < d)) d = r;
+    const p = this.sender.persistAt;
+    if (p >= 0 && (d < 0 || p < d)) d = p;
+    return d;
   }
 
   onTimer(now: Time): void {
@@ -537,7 +538,7 @@ export class TcpConnection {
           return;
         }
         if (res.advanced > 0) {
-          r.onInOrderData(res.advanced, now, this.config.delayedAck, this.config.delayedAckTimeout);
+          r.onInOrderData(len, res.advanced, now, this.config.delayedAck, this.config.delayedAckTimeout);
           if (res.filledHole) r.ackNow = true;
           this.pendingReadable = true;
         } else {

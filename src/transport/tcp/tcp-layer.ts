@@ -32,6 +32,7 @@ import type { Simulator } from '../../sim/simulator.ts';
 import { StreamError } from '../byte-stream.ts';
 import type { TcpDropReason } from '../trace-events.ts';
 import { resolveTcpConfig, TCP_DEFAULTS, type TcpSocketOptions } from './tcp-config.ts';
+import { FrameSlab } from './frame-slab.ts';
 import { TcpListener } from './tcp-listener.ts';
 import { parseTcp, PROTOCOL_TCP, TcpFlag, type TcpSegment, writeTcp } from './tcp-segment.ts';
 import { seqDiff } from './tcp-seq.ts';
@@ -77,6 +78,8 @@ export class TcpLayer implements TransportProtocol {
   private readonly all = new Set<TcpSocket>();
   private nextEphemeral: number;
   private readonly pendingNotify = new Set<Notifiable>();
+  /** @internal Where outgoing frames are allocated. */
+  readonly frames = new FrameSlab();
   private flushing = false;
 
   constructor(readonly ip: Ipv4Stack) {
@@ -373,7 +376,7 @@ export class TcpLayer implements TransportProtocol {
     if (!this.ip.isLocalAddress(dst) || isMulticast(src) || src === 0xffff_ffff) return;
     const hasAck = (f & TcpFlag.ACK) !== 0;
     const segLen = seg.payload.length + (f & TcpFlag.SYN ? 1 : 0) + (f & TcpFlag.FIN ? 1 : 0);
-    const frame = new Uint8Array(Math.max(60, FRAME_HEADROOM + 20));
+    const frame = this.frames.frame(FRAME_HEADROOM + 20);
     const n = writeTcp(
       frame,
       FRAME_HEADROOM,

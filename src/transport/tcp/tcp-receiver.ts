@@ -56,7 +56,8 @@ export class TcpReceiver {
   ) {
     // Slack of 2^14 covers the rounding of any window scale.
     this.buffer = new ReceiveBuffer(bufferSize + (1 << 14), maxIntervals);
-    this.rcvMss = mss;
+    // Linux's tcp_initialize_rcv_mss: start from the default MSS, then learn the largest seen.
+    this.rcvMss = Math.min(mss, 536);
   }
 
   /** The window scale shift to announce for this buffer (RFC 7323 §2.3: at most 14). */
@@ -120,11 +121,20 @@ export class TcpReceiver {
     return possible - current >= mss && possible >= 2 * current;
   }
 
-  /** A segment of `length` data bytes was accepted in order: decide the ACK (RFC 5681 §4.2). */
-  onInOrderData(length: number, now: Time, delayedAck: boolean, timeout: Time): void {
-    if (length > this.rcvMss) this.rcvMss = length;
-    this.unacked += length;
-    this.bytesReceived += length;
+  /**
+   * A segment with `segmentLength` data bytes moved RCV.NXT by `advanced` bytes (more when
+   * it filled a hole): decide the ACK (RFC 5681 §4.2, every second full-sized segment).
+   */
+  onInOrderData(
+    segmentLength: number,
+    advanced: number,
+    now: Time,
+    delayedAck: boolean,
+    timeout: Time,
+  ): void {
+    if (segmentLength > this.rcvMss) this.rcvMss = segmentLength;
+    this.unacked += advanced;
+    this.bytesReceived += advanced;
     if (!delayedAck || this.unacked >= 2 * this.rcvMss) this.ackNow = true;
     else if (this.delackAt < 0) this.delackAt = now + timeout;
   }

@@ -425,7 +425,7 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
     h.options = s.options;
     const hl = tcpHeaderLength(s.options);
     const len = hl + s.dataLength;
-    const frame = new Uint8Array(Math.max(60, FRAME_HEADROOM + len));
+    const frame = this.layer.frames.frame(FRAME_HEADROOM + len);
     writeTcpHeader(frame, FRAME_HEADROOM, h);
     if (s.dataLength > 0) this.connection.copyData(s.dataOffset, s.dataLength, frame, FRAME_HEADROOM + hl);
     fillTcpChecksum(frame, FRAME_HEADROOM, len, this.localAddress, this.remoteAddress);

@@ -1,0 +1,248 @@
+/**
+ * The dumbbell of bench/ns3/README.md, scenario 1: N TCP bulk flows S_i -> D_i through one
+ * 10 Mbit/s, 20 ms bottleneck R1 -> R2, 100 Mbit/s 1 ms access links, 100-packet DropTail
+ * FIFOs everywhere, with every TCP setting of the ns-3 program: NewReno, SACK, timestamps,
+ * window scaling, 1448-byte payloads (1500-byte packets), initial cwnd 10, unlimited
+ * initial ssthresh, delayed ACK every 2nd segment or 200 ms, Nagle off, limited transmit,
+ * dupthresh 3, RTO min and initial 1 s with 1 ms granularity, 131072-byte buffers.
+ * Applications: a sink on D_i:5000 from t = 0 reading everything; a bulk sender on S_i
+ * from t = 0.1 + 0.01 i writing 1448-byte chunks whenever the send buffer has room for
+ * one (ns-3's BulkSend). Every frame is real Ethernet/IPv4/TCP with checksums, so the
+ * framing costs 38 bytes per packet instead of PPP's 2 and the goodput ceiling is
+ * 10 Mbit/s * 1448 / 1538 = 9.41 Mbit/s (ns-3's: 9.64).
+ *
+ * `runDumbbell` returns the same figures as dumbbell.cc's JSON line (README "Output"),
+ * plus packet-hops per wall second. Loss recovery: RFC 6675 SACK recovery, where ns-3's
+ * default is PRR (README: `--recovery=classic --sack=0` is within 1% of it in aggregate).
+ */
+import { parseIpv4Prefix } from '../src/internet/ipv4-address.ts';
+import { GlobalRouting } from '../src/internet/global-routing.ts';
+import { Ipv4Stack } from '../src/internet/ipv4-stack.ts';
+import type { NetDevice } from '../src/link/net-device.ts';
+import { Node } from '../src/link/node.ts';
+import { PointToPointLink } from '../src/link/point-to-point.ts';
+import { Simulator } from '../src/sim/simulator.ts';
+import { MILLISECOND, SECOND } from '../src/sim/time.ts';
+import { WOULD_BLOCK } from '../src/transport/pollable.ts';
+import type { TcpSocketOptions } from '../src/transport/tcp/tcp-config.ts';
+import { TcpLayer } from '../src/transport/tcp/tcp-layer.ts';
+import type { TcpSocket } from '../src/transport/tcp/tcp-socket.ts';
+
+export interface DumbbellOptions {
+  flows?: number;
+  /** Simulated seconds. */
+  simTime?: number;
+  bottleneckRate?: number;
+  /** Bottleneck one-way delay, ns. */
+  delay?: number;
+  queue?: number;
+  accessRate?: number;
+  accessDelay?: number;
+  accessQueue?: number;
+  firstStart?: number;
+  startGap?: number;
+  sendSize?: number;
+  /** Random loss on the bottleneck (for the Mathis model test); default 0. */
+  bottleneckLoss?: number;
+  seed?: number;
+  /** TCP settings on top of the ns-3 program's. */
+  tcp?: TcpSocketOptions;
+}
+
+export interface DumbbellResult {
+  flows: number;
+  simTime: number;
+  totalRxBytes: number;
+  goodputMbps: { min: number; median: number; max: number; sum: number };
+  perFlowMbps: number[];
+  jain: number;
+  events: number;
+  linkTxPackets: number;
+  linkDrops: number;
+  bottleneckTxPackets: number;
+  bottleneckDrops: number;
+  retransmits: number;
+  setupWallSec: number;
+  runWallSec: number;
+  packetHopsPerSec: number;
+}
+
+/** dumbbell.cc's TCP configuration, option by option (README "TCP"). */
+export const NS3_DUMBBELL_TCP: TcpSocketOptions = {
+  congestionControl: 'newreno',
+  sack: true,
+  timestamps: true,
+  windowScaling: true,
+  mss: 1460,
+  initialCwnd: 10,
+  initialSsthresh: Number.POSITIVE_INFINITY,
+  delayedAck: true,
+  delayedAckTimeout: 200 * MILLISECOND,
+  noDelay: true,
+  limitedTransmit: true,
+  dupAckThreshold: 3,
+  minRto: SECOND,
+  initialRto: SECOND,
+  rtoGranularity: MILLISECOND,
+  sendBuffer: 131072,
+  receiveBuffer: 131072,
+  synRetries: 6,
+  dataRetries: 6,
+};
+
+const prefix = (t: string) => parseIpv4Prefix(t)!;
+
+/** Jain's fairness index (Σx)² / (n Σx²). */
+export function jainIndex(xs: readonly number[]): number {
+  let s = 0;
+  let q = 0;
+  for (const x of xs) {
+    s += x;
+    q += x * x;
+  }
+  return q > 0 ? (s * s) / (xs.length * q) : 0;
+}
+
+function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 === 1 ? v[(n - 1) / 2]! : (v[n / 2 - 1]! + v[n / 2]!) / 2;
+}
+
+export async function runDumbbell(o: DumbbellOptions = {}): Promise<DumbbellResult> {
+  const t0 = performance.now();
+  const flows = o.flows ?? 10;
+  const simTime = o.simTime ?? 20;
+  const sim = new Simulator({ seed: o.seed ?? 1 });
+  const stacks: Ipv4Stack[] = [];
+  const nodes: Node[] = [];
+  const make = (name: string, router: boolean) => {
+    const node = new Node(sim, name, router ? 'router' : 'host');
+    const ip = new Ipv4Stack(node, { forwarding: router });
+    const tcp = new TcpLayer(ip);
+    nodes.push(node);
+    stacks.push(ip);
+    return { node, ip, tcp };
+  };
+  const r1 = make('R1', true);
+  const r2 = make('R2', true);
+  const accessQueue = { packets: o.accessQueue ?? 100 };
+  const access = { rate: o.accessRate ?? 100e6, delay: o.accessDelay ?? MILLISECOND };
+  const b1 = r1.node.addDevice('eth0', { queue: { packets: o.queue ?? 100 } });
+  const b2 = r2.node.addDevice('eth0', { queue: { packets: o.queue ?? 100 } });
+  r1.ip.addInterface(b1, [prefix('10.0.0.1/24')]);
+  r2.ip.addInterface(b2, [prefix('10.0.0.2/24')]);
+  new PointToPointLink(b1, b2, {
+    rate: o.bottleneckRate ?? 10e6,
+    delay: o.delay ?? 20 * MILLISECOND,
+    loss: o.bottleneckLoss ?? 0,
+  });
+  const senders: ReturnType<typeof make>[] = [];
+  const receivers: ReturnType<typeof make>[] = [];
+  const receiverAddress: number[] = [];
+  for (let i = 0; i < flows; i++) {
+    const x = 1 + (i % 254);
+    const hi = Math.floor(i / 254) * 2;
+    const s = make(`S${i}`, false);
+    const d = make(`D${i}`, false);
+    const sd = s.node.addDevice('eth0', { queue: accessQueue });
+    const r1d = r1.node.addDevice(`s${i}`, { queue: accessQueue });
+    s.ip.addInterface(sd, [prefix(`10.${1 + hi}.${x}.1/24`)]);
+    r1.ip.addInterface(r1d, [prefix(`10.${1 + hi}.${x}.2/24`)]);
+    new PointToPointLink(sd, r1d, access);
+    const r2d = r2.node.addDevice(`d${i}`, { queue: accessQueue });
+    const dd = d.node.addDevice('eth0', { queue: accessQueue });
+    r2.ip.addInterface(r2d, [prefix(`10.${2 + hi}.${x}.1/24`)]);
+    d.ip.addInterface(dd, [prefix(`10.${2 + hi}.${x}.2/24`)]);
+    new PointToPointLink(r2d, dd, access);
+    senders.push(s);
+    receivers.push(d);
+    receiverAddress.push(prefix(`10.${2 + hi}.${x}.2`).address);
+  }
+  new GlobalRouting(sim, stacks).compute();
+
+  const tcp = { ...NS3_DUMBBELL_TCP, ...o.tcp };
+  const rx = new Array<number>(flows).fill(0);
+  const starts: number[] = [];
+  const sendSize = o.sendSize ?? 1448;
+  const chunk = new Uint8Array(sendSize);
+  const readBuffer = new Uint8Array(1 << 16);
+  const clients: TcpSocket[] = [];
+  for (let i = 0; i < flows; i++) {
+    const l = receivers[i]!.tcp.listen(5000, tcp);
+    l.watch(() => {
+      for (let s = l.tryAccept(); s !== WOULD_BLOCK; s = l.tryAccept()) {
+        const sock = s;
+        const drain = () => {
+          for (;;) {
+            const n = sock.tryReadInto(readBuffer);
+            if (n === WOULD_BLOCK || n < 0) break;
+            rx[i]! += n;
+          }
+        };
+        sock.watch(drain);
+        drain();
+      }
+    });
+    const start = (o.firstStart ?? 0.1) + i * (o.startGap ?? 0.01);
+    starts.push(start);
+    sim.at(Math.round(start * SECOND), () => {
+      const s = senders[i]!.tcp.open(receiverAddress[i]!, 5000, tcp);
+      clients.push(s);
+      const pump = () => {
+        while (s.connection.writableBytes >= sendSize) {
+          if (s.tryWrite(chunk) === WOULD_BLOCK) break;
+        }
+      };
+      s.watch(pump);
+      pump();
+    });
+  }
+  const t1 = performance.now();
+  await sim.run(simTime * SECOND);
+  const t2 = performance.now();
+
+  let tx = 0;
+  let drops = 0;
+  for (const n of nodes) {
+    for (const d of n.devices as NetDevice[]) {
+      tx += d.counters.txFrames;
+      drops += d.counters.drops;
+    }
+  }
+  let r1Drops = 0;
+  for (const d of r1.node.devices) r1Drops += d.counters.drops;
+  const goodput = rx.map((bytes, i) => (bytes * 8) / (simTime - starts[i]!) / 1e6);
+  const runWallSec = (t2 - t1) / 1000;
+  return {
+    flows,
+    simTime,
+    totalRxBytes: rx.reduce((a, b) => a + b, 0),
+    goodputMbps: {
+      min: Math.min(...goodput),
+      median: median(goodput),
+      max: Math.max(...goodput),
+      sum: goodput.reduce((a, b) => a + b, 0),
+    },
+    perFlowMbps: goodput,
+    jain: jainIndex(goodput),
+    events: sim.eventsExecuted,
+    linkTxPackets: tx,
+    linkDrops: drops,
+    bottleneckTxPackets: b1.counters.txFrames,
+    bottleneckDrops: r1Drops,
+    retransmits: clients.reduce((n, c) => n + c.info().retransmits, 0),
+    setupWallSec: (t1 - t0) / 1000,
+    runWallSec,
+    packetHopsPerSec: tx / runWallSec,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runDumbbell({
+    flows: Number(process.argv[2] ?? 10),
+    simTime: Number(process.argv[3] ?? 20),
+  });
+  const { perFlowMbps: _, ...rest } = r;
+  console.log(JSON.stringify(rest));
+}
