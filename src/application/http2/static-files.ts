@@ -42,7 +42,7 @@ export function h2StaticFiles(source: FileSource, options: H2StaticFilesOptions 
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return text(405, 'Method Not Allowed', { allow: 'GET, HEAD' });
     const target = parseRequestTarget(req.path);
-    if (!target || !target.path.startsWith('/')) return text(400, 'Bad Request');
+    if (!target?.path.startsWith('/')) return text(400, 'Bad Request');
     let path = target.path;
     let entry = await source.stat(path);
     if (entry?.kind === 'directory') {
