@@ -341,8 +341,10 @@ export class ClientConnection {
     const method = spec.method ?? 'GET';
     const expect = spec.expectContinue === true && version === '1.1' && p.body.length > 0;
     if (expect && !headers.has('expect')) headers = headers.with('Expect', '100-continue');
+    // RFC 9110 §8.6: a body gets its length; so does an explicitly empty POST/PUT body.
+    const explicitEmpty = spec.body !== undefined && (method === 'POST' || method === 'PUT');
     if (
-      (p.body.length > 0 || method === 'POST' || method === 'PUT') &&
+      (p.body.length > 0 || explicitEmpty) &&
       !headers.has('content-length') &&
       !headers.has('transfer-encoding')
     ) {

@@ -259,6 +259,26 @@ describe('curl -v, as curl 7.88.1 prints it', () => {
   });
 });
 
+describe('a second connection in one command', () => {
+  it('says the host was found in the DNS cache before trying it', () => {
+    const t: CurlTransfer = {
+      host: '127.0.0.1',
+      port: 18090,
+      connectionId: 1,
+      connect: { kind: 'connected', address: '127.0.0.1', cached: true },
+      request: get(18090, '/x'),
+      response: { startLine: 'HTTP/1.0 404 File not found', headers: [['Connection', 'close']] },
+      outcome: { kind: 'done', keep: false },
+    };
+    expect(curlVerboseLines(t).slice(0, 3)).toEqual([
+      '* Hostname 127.0.0.1 was found in DNS cache',
+      '*   Trying 127.0.0.1:18090...',
+      '* Connected to 127.0.0.1 (127.0.0.1) port 18090 (#1)',
+    ]);
+    expect(curlVerboseLines(t).at(-1)).toBe('* Closing connection 1');
+  });
+});
+
 describe('curl failures', () => {
   it('connection refused on every address of localhost: exit 7', () => {
     const t: CurlTransfer = {

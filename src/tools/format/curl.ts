@@ -36,8 +36,12 @@ export interface CurlMessageHead {
 }
 
 export type CurlConnectStep =
-  /** A new connection: `*   Trying A:P...`, `* Connected to H (A) port P (#N)`. */
-  | { readonly kind: 'connected'; readonly address: string }
+  /**
+   * A new connection: `*   Trying A:P...`, `* Connected to H (A) port P (#N)`. `cached`:
+   * an earlier URL of the same command resolved this host (curl says it found it in its
+   * DNS cache).
+   */
+  | { readonly kind: 'connected'; readonly address: string; readonly cached?: boolean }
   /** A kept-alive connection reused from an earlier URL of the same command. */
   | { readonly kind: 'reused'; readonly bundle?: string }
   /** Every address failed (`reason` as strerror says it: 'Connection refused'...). */
@@ -191,6 +195,7 @@ export function curlVerboseOutput(t: CurlTransfer, options: CurlOutputOptions = 
       err(`* ${curlErrorMessage(t)}`);
       break;
     case 'connected':
+      if (c.cached) err(`* Hostname ${t.host} was found in DNS cache`);
       err(`*   Trying ${hostPort(c.address, t.port)}...`);
       err(`* Connected to ${t.host} (${c.address}) port ${t.port} (#${t.connectionId})`);
       break;

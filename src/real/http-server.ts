@@ -1,0 +1,75 @@
+/**
+ * `netlab serve http`: the project's HTTP/1.x server (src/application/http) on a real
+ * TCP port, serving a real directory (or any handler), so real curl, browsers and load
+ * generators talk to it. Keep-alive and pipelining work as in the simulator: it is the
+ * same code over node:net sockets (net-stream.ts) and the host's clock.
+ */
+import type { HttpHandler } from '../application/http/router.ts';
+import { Router } from '../application/http/router.ts';
+import { HttpServer, type HttpServerOptions } from '../application/http/http-server.ts';
+import { staticFiles, type StaticFilesOptions } from '../application/http/static-files.ts';
+import { NetlabError } from '../bytes/netlab-error.ts';
+import { TraceBus } from '../sim/trace.ts';
+import { directoryFiles } from './http-directory.ts';
+import { listenNet } from './net-stream.ts';
+import { realClock } from './real-clock.ts';
+
+export interface ServeHttpOptions
+  extends Partial<Omit<HttpServerOptions, 'handler' | 'clock' | 'wallClock'>> {
+  /** TCP port; 0 picks a free one (see the handle's `port`). */
+  readonly port: number;
+  /** Address to bind. Default '127.0.0.1'. */
+  readonly host?: string;
+  /** A directory to serve. */
+  readonly root?: string;
+  /** Or a handler; with `root` too it must be a Router, and the directory answers what its routes do not. */
+  readonly handler?: HttpHandler | Router;
+  readonly staticOptions?: StaticFilesOptions;
+}
+
+export interface HttpServerHandle {
+  readonly port: number;
+  readonly address: string;
+  readonly server: HttpServer;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+}
+
+export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
+  const { port, host, root, handler, staticOptions, ...rest } = options;
+  let h: HttpHandler | Router;
+  if (root !== undefined && handler !== undefined) {
+    const files = staticFiles(directoryFiles(root), staticOptions);
+    if (!(handler instanceof Router)) {
+      throw new NetlabError(
+        'http-bad-option',
+        'with a root directory, the handler must be a Router (files are its fallback)',
+      );
+    }
+    h = handler.fallback(files);
+  } else if (root !== undefined) {
+    h = staticFiles(directoryFiles(root), staticOptions);
+  } else if (handler !== undefined) {
+    h = handler;
+  } else {
+    throw new NetlabError('http-no-handler', 'serveHttp needs a root directory or a handler');
+  }
+  const server = new HttpServer({
+    ...rest,
+    handler: h,
+    clock: realClock,
+    trace: rest.trace ?? new TraceBus(),
+    node: rest.node ?? 'localhost',
+    wallClock: () => Date.now(),
+  });
+  const listener = await listenNet(port, (stream) => server.serve(stream), host ?? '127.0.0.1');
+  return {
+    port: listener.port,
+    address: listener.address,
+    server,
+    close: async () => {
+      server.close();
+      await listener.close();
+    },
+  };
+}
