@@ -12,7 +12,9 @@ import { helpCommand } from './help.ts';
 import { ip } from './ip.ts';
 import { iperf } from './iperf.ts';
 import { link, node } from './lab.ts';
+import { netstat } from './netstat.ts';
 import { ping } from './ping.ts';
+import { ss } from './ss.ts';
 import { capture, tcpdump } from './tcpdump.ts';
 import { traceroute } from './traceroute.ts';
 
@@ -26,6 +28,8 @@ export function builtinCommands(extra: readonly Command[] = []): CommandRegistry
     arping,
     ip,
     iperf,
+    netstat,
+    ss,
     arpspoof,
     tcpdump,
     capture,
