@@ -1,0 +1,164 @@
+/**
+ * The project's HTTP/2 client (src/application/http2) over real sockets, for
+ * `netlab curl --http2 URL`: `http://` URLs speak h2c with prior knowledge (as
+ * `curl --http2-prior-knowledge` does), `https://` URLs TLS with ALPN "h2" — through
+ * node:tls for now, as the project's TLS machines offer no ByteStream adapter yet.
+ *
+ * Several URLs of one origin share one connection and go out concurrently, multiplexed.
+ */
+import { lookup } from 'node:dns/promises';
+import net from 'node:net';
+import tls from 'node:tls';
+import { type H2ClientResponse, Http2Client } from '../application/http2/client.ts';
+import type { Http2ConnectionOptions } from '../application/http2/connection-options.ts';
+import type { HeaderField } from '../application/http2/hpack/header-field.ts';
+import type { Priority } from '../application/http2/priority.ts';
+import { NetlabError } from '../bytes/netlab-error.ts';
+import type { TraceBus } from '../sim/trace.ts';
+import { StreamError } from '../transport/byte-stream.ts';
+import { NetStream } from './net-stream.ts';
+import { realClock } from './real-clock.ts';
+
+export interface H2Origin {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  /** `host[:port]` as `:authority` carries it (the port only when not the default). */
+  readonly authority: string;
+}
+
+/** Splits an http(s) URL into its origin and path (with query). */
+export function parseH2Url(url: string): { origin: H2Origin; path: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NetlabError('h2-bad-url', `not a URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new NetlabError('h2-bad-url', `HTTP/2 needs an http or https URL: ${url}`);
+  }
+  const scheme = u.protocol === 'https:' ? 'https' : 'http';
+  const port = u.port ? Number(u.port) : scheme === 'https' ? 443 : 80;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return {
+    origin: { scheme, host, port, authority: u.host },
+    path: `${u.pathname || '/'}${u.search}`,
+  };
+}
+
+export interface ConnectH2Options {
+  /** https: accept any certificate (curl -k). */
+  readonly insecure?: boolean;
+  /** https: PEM of the CA to trust instead of the system's. */
+  readonly ca?: string;
+  /** Give up connecting after this many milliseconds. Default 10000. */
+  readonly timeoutMs?: number;
+  readonly connection?: Omit<Http2ConnectionOptions, 'role'>;
+  readonly enablePush?: boolean;
+  readonly trace?: TraceBus;
+}
+
+export interface RealH2Connection {
+  readonly client: Http2Client;
+  /** The address connected to. */
+  readonly address: string;
+  /** 'h2' over TLS (ALPN), 'h2c' in the clear. */
+  readonly protocol: 'h2' | 'h2c';
+}
+
+/** Opens an HTTP/2 connection to an origin. */
+export async function connectH2(origin: H2Origin, options: ConnectH2Options = {}): Promise<RealH2Connection> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const address = net.isIP(origin.host) ? origin.host : (await lookup(origin.host, { family: 0 })).address;
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        new StreamError(err.code === 'ECONNREFUSED' ? 'connection-refused' : 'unreachable', err.message),
+      );
+    };
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new StreamError('timed-out', `connect to ${origin.host}:${origin.port} timed out`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      s.off('error', onError);
+      resolve(s);
+    };
+    const s: net.Socket =
+      origin.scheme === 'https'
+        ? tls.connect(
+            {
+              host: address,
+              port: origin.port,
+              servername: net.isIP(origin.host) ? undefined : origin.host,
+              ALPNProtocols: ['h2'],
+              rejectUnauthorized: options.insecure !== true,
+              ...(options.ca ? { ca: options.ca } : {}),
+            },
+            done,
+          )
+        : net.connect({ host: address, port: origin.port, allowHalfOpen: true }, done);
+    s.once('error', onError);
+  });
+  socket.setNoDelay(true);
+  if (socket instanceof tls.TLSSocket && socket.alpnProtocol !== 'h2') {
+    socket.destroy();
+    throw new NetlabError(
+      'h2-no-alpn',
+      `${origin.host} did not select ALPN "h2" (got ${socket.alpnProtocol || 'none'})`,
+    );
+  }
+  const client = new Http2Client(new NetStream(socket), {
+    clock: realClock,
+    authority: origin.authority,
+    scheme: origin.scheme,
+    connection: options.connection,
+    enablePush: options.enablePush,
+    trace: options.trace ? { bus: options.trace, node: 'localhost', connection: 1 } : undefined,
+  }).start();
+  return { client, address, protocol: origin.scheme === 'https' ? 'h2' : 'h2c' };
+}
+
+export interface FetchH2Options extends ConnectH2Options {
+  readonly method?: string;
+  readonly headers?: readonly HeaderField[];
+  readonly body?: Uint8Array | string;
+  readonly priority?: Priority;
+}
+
+/**
+ * Fetches URLs of one origin over one HTTP/2 connection, all at once, and closes it.
+ * Resolves with the responses in the order of `urls`.
+ */
+export async function fetchH2(
+  urls: readonly string[],
+  options: FetchH2Options = {},
+): Promise<H2ClientResponse[]> {
+  if (urls.length === 0) return [];
+  const parsed = urls.map(parseH2Url);
+  const origin = parsed[0]!.origin;
+  for (const p of parsed) {
+    if (p.origin.scheme !== origin.scheme || p.origin.authority !== origin.authority) {
+      throw new NetlabError('h2-bad-url', 'fetchH2 takes URLs of one origin');
+    }
+  }
+  const { client } = await connectH2(origin, options);
+  try {
+    return await Promise.all(
+      parsed.map((p) =>
+        client.request({
+          method: options.method,
+          path: p.path,
+          headers: options.headers,
+          body: options.body,
+          priority: options.priority,
+        }),
+      ),
+    );
+  } finally {
+    await client.close();
+  }
+}
