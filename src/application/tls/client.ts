@@ -408,6 +408,9 @@ export class TlsClient extends TlsConnection {
     this.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientRandom, s.clientHandshakeTrafficSecret!);
     this.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', this.clientRandom, s.serverHandshakeTrafficSecret!);
     const sk = trafficKeys(this.hash, s.serverHandshakeTrafficSecret!, this.suite!.keyLength);
+    const ck = trafficKeys(this.hash, s.clientHandshakeTrafficSecret!, this.suite!.keyLength);
+    // From here the client's alerts (and its Finished) go under its handshake key (§5, §7.3).
+    this.setWriteProtection(new Tls13Protection(this.suite!.aead, ck.key, ck.iv));
     if (!this.setReadProtection(new Tls13Protection(this.suite!.aead, sk.key, sk.iv))) return;
     this.transition('client-wait-encrypted-extensions');
   }
@@ -755,8 +758,6 @@ export class TlsClient extends TlsConnection {
       this.sendChangeCipherSpec();
       this.compatCcsSent = true;
     }
-    const ch = trafficKeys(this.hash, s.clientHandshakeTrafficSecret!, suite.keyLength);
-    this.setWriteProtection(new Tls13Protection(suite.aead, ch.key, ch.iv));
     if (this.requested13) {
       const cred = this.credential;
       const scheme = cred ? chooseScheme(cred.signer.key, this.requested13.schemes, true) : undefined;

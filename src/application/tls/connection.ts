@@ -344,11 +344,10 @@ export abstract class TlsConnection {
     }
   }
 
+  /** A ChangeCipherSpec record: always plaintext (TLS 1.2 sends it before switching keys, 1.3 ignores it). */
   protected sendChangeCipherSpec(): void {
     this.flush();
-    this.out.push(
-      this.writeProtection.seal(ContentType.ChangeCipherSpec, Uint8Array.of(1), this.recordVersion),
-    );
+    this.out.push(NULL_PROTECTION.seal(ContentType.ChangeCipherSpec, Uint8Array.of(1), this.recordVersion));
     if (this.common.describe) {
       this.emit({
         kind: 'handshake',
@@ -450,6 +449,15 @@ export abstract class TlsConnection {
       if (this.state === 'connected' || rec.fragment.length !== 1 || rec.fragment[0] !== 1) {
         this.fail('unexpected_message', 'ChangeCipherSpec in TLS 1.3');
         return;
+      }
+      if (this.common.describe) {
+        this.emit({
+          kind: 'handshake',
+          direction: 'received',
+          details: { type: 'ChangeCipherSpec' },
+          length: 1,
+          encrypted: false,
+        });
       }
       this.countIgnored();
       return;
