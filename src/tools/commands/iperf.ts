@@ -14,16 +14,23 @@
  *
  * The sender paces itself at the requested rate whatever the network does, so a
  * bottleneck shows as losses at the server — the UDP side of "throughput never exceeds
- * the narrowest link". TCP mode (no -u) arrives with the TCP layer.
+ * the narrowest link".
+ *
+ * TCP mode (the default, no -u) runs src/tools/iperf-tcp.ts: the client writes -l byte
+ * blocks (default 128 KiB) as fast as the connection takes them for -t seconds and
+ * counts what TCP accepted; the server counts what it read until the client closes. So
+ * TCP shows the rate the path really sustains (the bottleneck), with no losses at all.
  */
 import { formatIpv4Address } from '../../internet/ipv4-address.ts';
 import { IPV4 } from '../../internet/ipv4-stack.ts';
 import { MICROSECOND, SECOND, type Time } from '../../sim/time.ts';
+import { TCP } from '../../transport/tcp/tcp-layer.ts';
 import { UDP, type UdpMessage } from '../../transport/udp/udp-layer.ts';
 import {
   IPERF_HEADER,
   IPERF_RULE,
   IPERF_UDP_SERVER_HEADER,
+  iperfBytes,
   iperfConnectedLine,
   iperfId,
   iperfTransfer,
@@ -31,6 +38,7 @@ import {
   parseIperfQuantity,
 } from '../format/iperf.ts';
 import { formatFixed } from '../format/printf.ts';
+import { IPERF_TCP_LENGTH, type IperfInterval, IperfTcpServer, iperfTcpClient } from '../iperf-tcp.ts';
 import type { Command, CommandContext } from '../shell/command.ts';
 import { integerValue, numberValue, stringValue } from '../shell/option-values.ts';
 import { parseOptions } from '../shell/options.ts';
@@ -77,8 +85,18 @@ export const iperf: Command = {
       return 1;
     }
     if (!o.udp) {
-      ctx.err('iperf: TCP mode is not available on this node; use -u for UDP');
-      return 1;
+      const tcpLength = o.length === undefined ? IPERF_TCP_LENGTH : parseIperfQuantity(o.length);
+      if (tcpLength === undefined || !Number.isInteger(tcpLength) || tcpLength < 1) {
+        ctx.err(`iperf: invalid buffer length ${o.length}`);
+        return 1;
+      }
+      const every = o.interval === undefined ? undefined : Math.round(o.interval * SECOND);
+      if (o.server) return tcpServer(ctx, o.port ?? DEFAULT_PORT, every);
+      return tcpClient(ctx, o.client!, o.port ?? DEFAULT_PORT, {
+        duration: Math.round((o.time ?? 10) * SECOND),
+        interval: every,
+        length: tcpLength,
+      });
     }
     const length = o.length === undefined ? DEFAULT_LENGTH : parseIperfQuantity(o.length);
     if (length === undefined || !Number.isInteger(length) || length < DATAGRAM_HEADER || length > 65507) {
@@ -408,3 +426,104 @@ async function udpClient(ctx: CommandContext, host: string, port: number, o: Cli
   send();
   return done.promise;
 }
+
+function intervalLine(r: IperfInterval): string {
+  return `${iperfId(r.id)} ${iperfTransfer(seconds(r.from), seconds(r.to), r.bytes)}`;
+}
+
+function tcpServer(ctx: CommandContext, port: number, interval: Time | undefined): Promise<number> {
+  const tcp = ctx.node?.service(TCP);
+  if (!tcp) {
+    ctx.err('iperf: this node has no TCP');
+    return Promise.resolve(1);
+  }
+  let server: IperfTcpServer;
+  try {
+    server = new IperfTcpServer(tcp, {
+      port,
+      interval,
+      onConnection: (id, s) => {
+        ctx.out(iperfConnectedLine(id, s.local.address, s.local.port, s.remote.address, s.remote.port));
+        ctx.out(IPERF_HEADER);
+      },
+      onInterval: (r) => ctx.out(intervalLine(r)),
+      onDone: (r) => ctx.out(intervalLine(r)),
+    });
+  } catch {
+    ctx.err('bind failed: Address already in use');
+    return Promise.resolve(1);
+  }
+  ctx.out(IPERF_RULE);
+  ctx.out(`Server listening on TCP port ${port}`);
+  ctx.out(`TCP window size: ${iperfBytes(tcp.defaults.receiveBuffer)} (default)`);
+  ctx.out(IPERF_RULE);
+  const done = ctx.sim.deferred<number>();
+  ctx.onInterrupt(() => {
+    server.close();
+    done.resolve(0);
+  });
+  return done.promise;
+}
+
+interface TcpClientOptions {
+  readonly duration: Time;
+  readonly interval: Time | undefined;
+  readonly length: number;
+}
+
+async function tcpClient(
+  ctx: CommandContext,
+  host: string,
+  port: number,
+  o: TcpClientOptions,
+): Promise<number> {
+  const tcp = ctx.node?.service(TCP);
+  if (!tcp) {
+    ctx.err('iperf: this node has no TCP');
+    return 1;
+  }
+  const resolved = await resolveHost(ctx, host);
+  if ('error' in resolved) {
+    ctx.err(`ERROR: failed to find host ${host}: ${resolved.error}`);
+    return 1;
+  }
+  ctx.out(IPERF_RULE);
+  ctx.out(`Client connecting to ${host}, TCP port ${port}`);
+  ctx.out(`TCP window size: ${iperfBytes(tcp.defaults.sendBuffer)} (default)`);
+  ctx.out(IPERF_RULE);
+  let stop: (() => void) | undefined;
+  const run = iperfTcpClient(tcp, {
+    address: resolved.address,
+    port,
+    duration: o.duration,
+    interval: o.interval,
+    length: o.length,
+    onConnected: (s) => {
+      ctx.out(iperfConnectedLine(1, s.local.address, s.local.port, s.remote.address, s.remote.port));
+      ctx.out(IPERF_HEADER);
+      stop = () => s.abort();
+    },
+    onInterval: (r) => ctx.out(intervalLine(r)),
+  });
+  ctx.onInterrupt(() => stop?.());
+  try {
+    const r = await run;
+    if (r.error && r.bytes === 0) {
+      ctx.err(`connect failed: ${CONNECT_ERRORS[r.error] ?? r.error}`);
+      return 1;
+    }
+    ctx.out(intervalLine(r));
+    return 0;
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    ctx.err(`connect failed: ${CONNECT_ERRORS[code] ?? String(e)}`);
+    return 1;
+  }
+}
+
+const CONNECT_ERRORS: Readonly<Record<string, string>> = {
+  'connection-refused': 'Connection refused',
+  'timed-out': 'Connection timed out',
+  unreachable: 'No route to host',
+  'connection-reset': 'Connection reset by peer',
+};
