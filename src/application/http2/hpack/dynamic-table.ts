@@ -11,7 +11,6 @@
  * number so an index is `inserted - number` without renumbering on every insert.
  */
 import { ENTRY_OVERHEAD } from './header-field.ts';
-import { fieldKey } from './static-table.ts';
 
 export class DynamicTable {
   private names: string[] = new Array(16);
@@ -20,7 +19,8 @@ export class DynamicTable {
   private count = 0;
   /** Entries ever inserted; entry number k (0-based) has dynamic index `inserted - k`. */
   private inserted = 0;
-  private readonly exact: Map<string, number> | null;
+  /** name -> value -> newest insertion number (nested, so lookups build no key strings). */
+  private readonly exact: Map<string, Map<string, number>> | null;
   private readonly byName: Map<string, number> | null;
   /** Current size in octets, as RFC 7541 §4.1 counts it. */
   size = 0;
@@ -70,7 +70,9 @@ export class DynamicTable {
     this.size += entrySize;
     if (this.exact) {
       const number = this.inserted;
-      this.exact.set(fieldKey(name, value), number);
+      let values = this.exact.get(name);
+      if (!values) this.exact.set(name, (values = new Map()));
+      values.set(value, number);
       this.byName!.set(name, number);
     }
     this.inserted++;
@@ -84,7 +86,7 @@ export class DynamicTable {
 
   /** The dynamic index of exactly (name, value), or 0 (encoder tables only). */
   indexOf(name: string, value: string): number {
-    const number = this.exact?.get(fieldKey(name, value));
+    const number = this.exact?.get(name)?.get(value);
     return number === undefined ? 0 : this.inserted - number;
   }
 
@@ -115,8 +117,11 @@ export class DynamicTable {
       if (this.exact) {
         // The entry's number is the oldest live one; drop map entries that still point at it.
         const number = this.inserted - this.count;
-        const key = fieldKey(name, value);
-        if (this.exact.get(key) === number) this.exact.delete(key);
+        const values = this.exact.get(name)!;
+        if (values.get(value) === number) {
+          values.delete(value);
+          if (values.size === 0) this.exact.delete(name);
+        }
         if (this.byName!.get(name) === number) this.byName!.delete(name);
       }
       this.names[at] = '';

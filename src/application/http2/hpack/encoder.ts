@@ -27,8 +27,8 @@ import { EncodeBuffer } from './encode-buffer.ts';
 import { ENTRY_OVERHEAD, type HeaderField } from './header-field.ts';
 import { huffmanEncodedLength, huffmanEncodeInto } from './huffman.ts';
 import { writeInteger } from './integer.ts';
-import { writeOctets } from './octet-string.ts';
-import { STATIC_TABLE_LENGTH, staticIndexOf, staticNameIndexOf } from './static-table.ts';
+import { isOctetString, writeOctets } from './octet-string.ts';
+import { STATIC_TABLE_LENGTH, staticEntriesNamed } from './static-table.ts';
 
 export type HuffmanMode = 'always' | 'never' | 'shorter';
 /** 'incremental' adds literals to the dynamic table; 'none' never does (static table only). */
@@ -101,11 +101,15 @@ export class HpackEncoder {
   private encodeField(name: string, value: string, sensitive: boolean): void {
     const out = this.out;
     const table = this.table;
+    const staticEntries = staticEntriesNamed(name);
     if (!sensitive) {
-      const s = staticIndexOf(name, value);
-      if (s > 0) {
-        writeInteger(out, s, 7, 0x80);
-        return;
+      if (staticEntries) {
+        for (const [v, index] of staticEntries) {
+          if (v === value) {
+            writeInteger(out, index, 7, 0x80);
+            return;
+          }
+        }
       }
       if (this.indexing === 'incremental') {
         const d = table.indexOf(name, value);
@@ -115,7 +119,7 @@ export class HpackEncoder {
         }
       }
     }
-    let nameIndex = staticNameIndexOf(name);
+    let nameIndex = staticEntries ? staticEntries[0]![1] : 0;
     if (nameIndex === 0 && this.indexing === 'incremental') {
       const d = table.nameIndexOf(name);
       if (d > 0) nameIndex = STATIC_TABLE_LENGTH + d;
@@ -135,22 +139,17 @@ export class HpackEncoder {
   /** A string literal (RFC 7541 §5.2). */
   private writeString(s: string): void {
     const out = this.out;
-    for (let i = 0; i < s.length; i++) {
-      if (s.charCodeAt(i) > 0xff) {
-        throw new NetlabError(
-          'hpack-non-octet',
-          `header text must be octets (U+0000-U+00FF): ${s.slice(0, 40)}`,
-        );
-      }
-    }
     let huffman = false;
     let length = s.length;
     if (this.huffman !== 'never') {
       const h = huffmanEncodedLength(s);
+      if (h < 0) throw nonOctet(s);
       if (this.huffman === 'always' || h < s.length) {
         huffman = true;
         length = h;
       }
+    } else if (!isOctetString(s)) {
+      throw nonOctet(s);
     }
     writeInteger(out, length, 7, huffman ? 0x80 : 0);
     out.reserve(length);
@@ -160,4 +159,8 @@ export class HpackEncoder {
       out.length += length;
     }
   }
+}
+
+function nonOctet(s: string): NetlabError {
+  return new NetlabError('hpack-non-octet', `header text must be octets (U+0000-U+00FF): ${s.slice(0, 40)}`);
 }

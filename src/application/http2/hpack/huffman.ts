@@ -72,10 +72,21 @@ function buildDecoder(): void {
   }
 }
 
-/** The length in octets of the Huffman encoding of `s` (characters taken as octets). */
+/** Code lengths and codes as typed arrays for the hot loops. */
+const LENGTHS = Uint8Array.from(HUFFMAN_LENGTHS);
+const CODES = Uint32Array.from(HUFFMAN_CODES);
+
+/**
+ * The length in octets of the Huffman encoding of `s`, or -1 when `s` has a character
+ * that is not an octet (above U+00FF).
+ */
 export function huffmanEncodedLength(s: string): number {
   let bits = 0;
-  for (let i = 0; i < s.length; i++) bits += HUFFMAN_LENGTHS[s.charCodeAt(i) & 0xff]!;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) return -1;
+    bits += LENGTHS[c]!;
+  }
   return (bits + 7) >>> 3;
 }
 
@@ -90,8 +101,8 @@ export function huffmanEncodeInto(s: string, out: Uint8Array, at: number): numbe
   let bits = 0;
   for (let i = 0; i < s.length; i++) {
     const sym = s.charCodeAt(i) & 0xff;
-    let code = HUFFMAN_CODES[sym]!;
-    let len = HUFFMAN_LENGTHS[sym]!;
+    let code = CODES[sym]!;
+    let len = LENGTHS[sym]!;
     if (len > 24) {
       const high = len - 16;
       acc = (acc << high) | (code >>> 16);
@@ -116,9 +127,11 @@ export function huffmanEncodeInto(s: string, out: Uint8Array, at: number): numbe
   return at;
 }
 
-/** The Huffman encoding of `s` as a new array. */
+/** The Huffman encoding of `s` (characters above U+00FF taken modulo 256) as a new array. */
 export function huffmanEncode(s: string): Uint8Array {
-  const out = new Uint8Array(huffmanEncodedLength(s));
+  let bits = 0;
+  for (let i = 0; i < s.length; i++) bits += LENGTHS[s.charCodeAt(i) & 0xff]!;
+  const out = new Uint8Array((bits + 7) >>> 3);
   huffmanEncodeInto(s, out, 0);
   return out;
 }

@@ -72,27 +72,27 @@ export const STATIC_TABLE: readonly (readonly [name: string, value: string])[] =
 /** Number of static entries; dynamic indexes start after it (RFC 7541 §2.3.3). */
 export const STATIC_TABLE_LENGTH = 61;
 
-const exact = new Map<string, number>();
-const byName = new Map<string, number>();
+/** name -> the entries with that name, as [value, index] in index order. */
+const byName = new Map<string, [string, number][]>();
 STATIC_TABLE.forEach(([name, value], i) => {
-  exact.set(fieldKey(name, value), i + 1);
-  if (!byName.has(name)) byName.set(name, i + 1);
+  const list = byName.get(name);
+  if (list) list.push([value, i + 1]);
+  else byName.set(name, [[value, i + 1]]);
 });
-
-/**
- * A map key that cannot collide for different (name, value) pairs: the name's length
- * makes the split point unambiguous.
- */
-export function fieldKey(name: string, value: string): string {
-  return `${name.length}:${name}${value}`;
-}
 
 /** The static index of exactly (name, value), or 0. */
 export function staticIndexOf(name: string, value: string): number {
-  return exact.get(fieldKey(name, value)) ?? 0;
+  const list = byName.get(name);
+  if (list) for (const [v, index] of list) if (v === value) return index;
+  return 0;
 }
 
 /** The lowest static index whose name is `name`, or 0. */
 export function staticNameIndexOf(name: string): number {
-  return byName.get(name) ?? 0;
+  return byName.get(name)?.[0]![1] ?? 0;
+}
+
+/** The static entries named `name` as [value, index] in index order, or undefined. */
+export function staticEntriesNamed(name: string): readonly (readonly [string, number])[] | undefined {
+  return byName.get(name);
 }
