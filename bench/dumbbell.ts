@@ -246,3 +246,74 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { perFlowMbps: _, ...rest } = r;
   console.log(JSON.stringify(rest));
 }
+
+/** ns-3's figures from the same run (bench/ns3.ts runNs3), or undefined without ns-3. */
+export type PeerRunner = (args: readonly string[]) => { json: Record<string, unknown> } | undefined;
+
+/** The rows `npm run bench` prints: 10 and 50 flows, 20 s and 60 s, beside ns-3's figures. */
+export const DUMBBELL_CASES: readonly { flows: number; simTime: number }[] = [
+  { flows: 10, simTime: 20 },
+  { flows: 50, simTime: 20 },
+  { flows: 10, simTime: 60 },
+  { flows: 50, simTime: 60 },
+];
+
+/**
+ * Prints the dumbbell section of `npm run bench`: for each case our run (in a child
+ * process, through `runOurs`) and ns-3's (through `runPeer`), with the speed ratio
+ * (ns-3 wall / netlab wall, so 2 means twice as fast) and the goodput ratio.
+ */
+export function printDumbbellSection(
+  runOurs: (flows: number, simTime: number) => Record<string, unknown>,
+  runPeer: PeerRunner,
+): void {
+  console.log('\ndumbbell: N TCP NewReno flows through 10 Mbit/s / 20 ms, 100-packet DropTail queues');
+  console.log('  (bench/ns3/README.md scenario 1, every TCP setting as there; real Ethernet/IPv4/TCP bytes)');
+  const header = ['', 'flows', 'sim s', 'wall s', 'packet-hops/s', 'goodput Mb/s', 'Jain', 'drops', 'rx bytes'];
+  const rows: string[][] = [];
+  const ratios: string[] = [];
+  const f = (x: unknown, d = 0) =>
+    Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  for (const c of DUMBBELL_CASES) {
+    const ours = runOurs(c.flows, c.simTime) as Record<string, number> & { goodputMbps: { sum: number } };
+    rows.push([
+      'netlab',
+      String(c.flows),
+      String(c.simTime),
+      f(ours.runWallSec, 3),
+      f(ours.packetHopsPerSec),
+      f(ours.goodputMbps.sum, 3),
+      f(ours.jain, 3),
+      f(ours.linkDrops),
+      f(ours.totalRxBytes),
+    ]);
+    const peer = runPeer([`--flows=${c.flows}`, `--simTime=${c.simTime}`]);
+    if (!peer) continue;
+    const j = peer.json as Record<string, number> & { goodputMbps: { sum: number } };
+    const hops = j.linkTxPackets! / j.runWallSec!;
+    rows.push([
+      'ns-3 3.37',
+      String(c.flows),
+      String(c.simTime),
+      f(j.runWallSec, 3),
+      f(hops),
+      f(j.goodputMbps.sum, 3),
+      f(j.jain, 3),
+      f(j.linkDrops),
+      f(j.totalRxBytes),
+    ]);
+    ratios.push(
+      `  ${c.flows} flows ${c.simTime} s: speed ${f(j.runWallSec! / ours.runWallSec, 2)}x ns-3, ` +
+        `goodput ${f(ours.goodputMbps.sum / j.goodputMbps.sum, 3)} of ns-3's, ` +
+        `rx bytes ${f(ours.totalRxBytes / j.totalRxBytes!, 3)}`,
+    );
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
+  console.log(`  ${line(header)}`);
+  for (const r of rows) console.log(`  ${line(r)}`);
+  if (ratios.length) for (const r of ratios) console.log(r);
+  else console.log('  ns-3 not installed (apt-get install libns3-dev ns3): no peer figures');
+  console.log('  netlab frames carry 38 B of Ethernet framing to PPP\'s 2: its goodput ceiling is 9.41 Mb/s, ns-3\'s 9.64');
+}

@@ -1,5 +1,6 @@
 /** Every benchmark `npm run bench` knows, by name. Each returns plain JSON-able figures. */
 import { runChain } from './chain.ts';
+import { runDumbbell } from './dumbbell.ts';
 
 export interface Benchmark {
   readonly name: string;
@@ -7,6 +8,12 @@ export interface Benchmark {
 }
 
 export const BENCHMARKS: readonly Benchmark[] = [
+  {
+    name: 'dumbbell',
+    run: async (args) => ({
+      ...(await runDumbbell({ flows: Number(args[0] ?? 10), simTime: Number(args[1] ?? 20) })),
+    }),
+  },
   {
     name: 'chain',
     run: async (args) => ({ ...(await runChain(Number(args[0] ?? 8), Number(args[1] ?? 10))) }),

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { printDumbbellSection } from './dumbbell.ts';
 import { runNs3 } from './ns3.ts';
 
 const child = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -63,7 +64,14 @@ function chain(): void {
   }
 }
 
-const SECTIONS: Record<string, () => void> = { chain };
+function dumbbell(): void {
+  printDumbbellSection(
+    (flows, simTime) => inChild('dumbbell', [String(flows), String(simTime)]),
+    (args) => runNs3('dumbbell', args),
+  );
+}
+
+const SECTIONS: Record<string, () => void> = { chain, dumbbell };
 
 const wanted = process.argv.slice(2);
 for (const w of wanted) {
