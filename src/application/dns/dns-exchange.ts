@@ -51,7 +51,11 @@ export type ExchangeResult =
     }
   | {
       readonly ok: false;
-      readonly error: 'timeout' | 'no-tcp' | 'network';
+      /**
+       * `refused`: an ICMP port unreachable (UDP) or a RST (TCP) — nothing listens there,
+       * what dig reports as "connection refused".
+       */
+      readonly error: 'timeout' | 'refused' | 'no-tcp' | 'network';
       readonly detail: string;
       readonly server: DnsServerAddress;
       readonly transport: DnsTransportName;
@@ -219,6 +223,10 @@ async function overUdp(
         emitTimeout(io, options.role, server, 'udp', query);
         return { ok: false, error: 'timeout', detail: 'no answer', server, transport: 'udp' };
       }
+      if ('refused' in d) {
+        if (d.refused.address !== server.address || d.refused.port !== server.port) continue;
+        return { ok: false, error: 'refused', detail: 'connection refused', server, transport: 'udp' };
+      }
       if (d.from.address !== server.address || d.from.port !== server.port) {
         emitIgnored(io, d.from, 'wrong-source');
         continue;
@@ -269,10 +277,11 @@ async function overTcp(
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     if (detail === 'timeout') emitTimeout(io, options.role, server, 'tcp', query);
+    const refused = (e as { code?: unknown } | null)?.code === 'connection-refused';
     return {
       ok: false,
-      error: detail === 'timeout' ? 'timeout' : 'network',
-      detail,
+      error: detail === 'timeout' ? 'timeout' : refused ? 'refused' : 'network',
+      detail: refused ? 'connection refused' : detail,
       server,
       transport: 'tcp',
     };

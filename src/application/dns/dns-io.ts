@@ -24,11 +24,19 @@ export interface DnsDatagram {
   readonly from: DnsServerAddress;
 }
 
+/**
+ * An ICMP port unreachable about a datagram this socket sent to `to`: what a connected
+ * UDP socket reports as ECONNREFUSED (glibc's resolver and dig connect theirs).
+ */
+export interface DnsRefused {
+  readonly refused: DnsServerAddress;
+}
+
 export interface DnsDatagramSocket {
   readonly localPort: number;
   send(data: Uint8Array, to: DnsServerAddress): void;
-  /** The next datagram, or null after `timeout` ns (or once closed). */
-  receive(timeout: Time): Promise<DnsDatagram | null>;
+  /** The next datagram or refusal, or null after `timeout` ns (or once closed). */
+  receive(timeout: Time): Promise<DnsDatagram | DnsRefused | null>;
   close(): void;
 }
 
@@ -62,8 +70,8 @@ export function plainDeferred<T>(): Deferred<T> {
  * datagram socket adapter shares. Datagrams beyond `limit` queued are dropped.
  */
 export class DatagramQueue {
-  private readonly queue: DnsDatagram[] = [];
-  private waiter: { d: Deferred<DnsDatagram | null>; cancel: () => void } | null = null;
+  private readonly queue: (DnsDatagram | DnsRefused)[] = [];
+  private waiter: { d: Deferred<DnsDatagram | DnsRefused | null>; cancel: () => void } | null = null;
   private closed = false;
 
   constructor(
@@ -71,7 +79,7 @@ export class DatagramQueue {
     private readonly limit = 64,
   ) {}
 
-  push(d: DnsDatagram): void {
+  push(d: DnsDatagram | DnsRefused): void {
     if (this.closed) return;
     const w = this.waiter;
     if (w) {
@@ -83,12 +91,12 @@ export class DatagramQueue {
     if (this.queue.length < this.limit) this.queue.push(d);
   }
 
-  receive(timeout: Time): Promise<DnsDatagram | null> {
+  receive(timeout: Time): Promise<DnsDatagram | DnsRefused | null> {
     const next = this.queue.shift();
     if (next) return Promise.resolve(next);
     if (this.closed) return Promise.resolve(null);
     if (this.waiter) throw new Error('DatagramQueue: receive() already pending');
-    const d = this.io.deferred<DnsDatagram | null>();
+    const d = this.io.deferred<DnsDatagram | DnsRefused | null>();
     const cancel = this.io.clock.setTimer(Math.max(0, timeout), () => {
       if (this.waiter?.d === d) this.waiter = null;
       d.resolve(null);

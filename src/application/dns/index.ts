@@ -45,6 +45,7 @@ export {
   type DnsDatagram,
   type DnsDatagramSocket,
   type DnsIo,
+  type DnsRefused,
   type DnsServerAddress,
   plainDeferred,
 } from './dns-io.ts';
@@ -71,10 +72,12 @@ export {
   installAuthoritativeServer,
   installRecursiveResolver,
   installStubResolver,
+  MAX_TCP_CLIENTS,
   RECURSIVE_RESOLVER,
   RESOLVER,
   type StreamConnector,
   simDnsIo,
+  tcpConnector,
 } from './dns-sim.ts';
 export {
   DnsStreamDecoder,
@@ -93,6 +96,13 @@ export {
   StubResolver,
   type StubResolverOptions,
 } from './stub-resolver.ts';
+export {
+  EAI_AGAIN,
+  EAI_FAIL,
+  EAI_NONAME,
+  lookupErrorText,
+  StubNameResolver,
+} from './stub-name-resolver.ts';
 export type * from './trace-events.ts';
 export { Zone, type ZoneLookup } from './zone.ts';
 export {
