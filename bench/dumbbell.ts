@@ -42,8 +42,13 @@ export interface DumbbellOptions {
   firstStart?: number;
   startGap?: number;
   sendSize?: number;
-  /** Random loss on the bottleneck (for the Mathis model test); default 0. */
+  /** Random loss on the bottleneck, both directions; default 0. */
   bottleneckLoss?: number;
+  /**
+   * Probability that R1 drops a data-carrying TCP segment it forwards (ACKs are never
+   * dropped): the random loss of the Mathis et al. model. Default 0.
+   */
+  dataLoss?: number;
   seed?: number;
   /** TCP settings on top of the ns-3 program's. */
   tcp?: TcpSocketOptions;
@@ -160,6 +165,17 @@ export async function runDumbbell(o: DumbbellOptions = {}): Promise<DumbbellResu
     receiverAddress.push(prefix(`10.${2 + hi}.${x}.2`).address);
   }
   new GlobalRouting(sim, stacks).compute();
+  const dataLoss = o.dataLoss ?? 0;
+  if (dataLoss > 0) {
+    const rnd = sim.random.fork('data-loss');
+    r1.ip.filters.forward.push((packet) => {
+      if (packet[9] !== 6) return 'accept';
+      const ihl = (packet[0]! & 15) * 4;
+      const total = (packet[2]! << 8) | packet[3]!;
+      const payload = total - ihl - (packet[ihl + 12]! >> 4) * 4;
+      return payload > 0 && rnd.chance(dataLoss) ? 'drop' : 'accept';
+    });
+  }
 
   const tcp = { ...NS3_DUMBBELL_TCP, ...o.tcp };
   const rx = new Array<number>(flows).fill(0);
@@ -269,7 +285,17 @@ export function printDumbbellSection(
 ): void {
   console.log('\ndumbbell: N TCP NewReno flows through 10 Mbit/s / 20 ms, 100-packet DropTail queues');
   console.log('  (bench/ns3/README.md scenario 1, every TCP setting as there; real Ethernet/IPv4/TCP bytes)');
-  const header = ['', 'flows', 'sim s', 'wall s', 'packet-hops/s', 'goodput Mb/s', 'Jain', 'drops', 'rx bytes'];
+  const header = [
+    '',
+    'flows',
+    'sim s',
+    'wall s',
+    'packet-hops/s',
+    'goodput Mb/s',
+    'Jain',
+    'drops',
+    'rx bytes',
+  ];
   const rows: string[][] = [];
   const ratios: string[] = [];
   const f = (x: unknown, d = 0) =>
@@ -315,5 +341,7 @@ export function printDumbbellSection(
   for (const r of rows) console.log(`  ${line(r)}`);
   if (ratios.length) for (const r of ratios) console.log(r);
   else console.log('  ns-3 not installed (apt-get install libns3-dev ns3): no peer figures');
-  console.log('  netlab frames carry 38 B of Ethernet framing to PPP\'s 2: its goodput ceiling is 9.41 Mb/s, ns-3\'s 9.64');
+  console.log(
+    "  netlab frames carry 38 B of Ethernet framing to PPP's 2: its goodput ceiling is 9.41 Mb/s, ns-3's 9.64",
+  );
 }
