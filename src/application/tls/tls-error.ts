@@ -7,13 +7,19 @@
  *   which check failed: unknown-ca, expired, hostname-mismatch...);
  * - `tls-alert-received`: the peer sent a fatal alert (handshake_failure, unknown_ca...);
  * - `tls-protocol`: the peer broke the protocol and this side sent the alert;
- * - `tls-local`: this side could not go on (no common suite offered by configuration...).
+ * - `tls-local`: this side could not go on (no common suite offered by configuration...);
+ * - `tls-closed`: the transport ended before the handshake completed (no alert at all).
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { ChainErrorCode } from '../pki/chain-validation.ts';
 import { AlertDescription, type AlertName, alertName } from './alert.ts';
 
-export type TlsErrorCode = 'tls-certificate' | 'tls-alert-received' | 'tls-protocol' | 'tls-local';
+export type TlsErrorCode =
+  | 'tls-certificate'
+  | 'tls-alert-received'
+  | 'tls-protocol'
+  | 'tls-local'
+  | 'tls-closed';
 
 export interface TlsFailure {
   readonly code: TlsErrorCode;

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { Simulator } from '../../sim/simulator.ts';
+import { MILLISECOND } from '../../sim/time.ts';
+import type { TraceEvent } from '../../sim/trace.ts';
+import { memoryPipe } from '../../transport/memory-pipe.ts';
+import { StreamError } from '../../transport/byte-stream.ts';
+import { Random } from '../../sim/random.ts';
+import { seededRandomSource } from '../pki/random-source.ts';
+import { KeyLogCollector } from './key-log.ts';
+import { TlsError } from './tls-error.ts';
+import { tlsAccept, tlsConnect } from './tls-stream.ts';
+import { NOW, testPki } from './test-helpers.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
+
+async function readAll(read: () => Promise<Uint8Array | null>): Promise<string> {
+  let out = '';
+  for (let c = await read(); c !== null; c = await read()) out += dec(c);
+  return out;
+}
+
+describe('TlsStream over a memory pipe', () => {
+  const pki = testPki();
+  const site = pki.issueSite(['shop.test']);
+
+  it('connects, carries data both ways, ends with close_notify', async () => {
+    const { a, b } = memoryPipe();
+    const serverSide = (async () => {
+      const s = await tlsAccept(b, {
+        random: seededRandomSource(new Random(1)),
+        certificates: [site],
+        alpn: ['h2', 'http/1.1'],
+      });
+      const req = await s.read();
+      await s.write(enc(`you said ${dec(req)}`));
+      await s.end();
+      return s;
+    })();
+    const c = await tlsConnect(a, {
+      random: seededRandomSource(new Random(2)),
+      now: () => NOW,
+      trustStore: pki.browserTrust,
+      serverName: 'shop.test',
+      alpn: ['http/1.1'],
+    });
+    expect(c.version).toBe('1.3');
+    expect(c.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
+    expect(c.alpnProtocol).toBe('http/1.1');
+    expect(c.peerCertificates[0]!.der).toEqual(site.chain[0]!.der);
+    await c.write(enc('hello'));
+    expect(await readAll(() => c.read())).toBe('you said hello');
+    expect(c.truncated).toBe(false);
+    const s = await serverSide;
+    expect(s.alpnProtocol).toBe('http/1.1');
+    c.close();
+  });
+
+  it('moves a megabyte with back-pressure, in both TLS versions', async () => {
+    for (const version of ['1.3', '1.2'] as const) {
+      const { a, b } = memoryPipe({ capacity: 32 * 1024 });
+      const size = 1 << 20;
+      const server = (async () => {
+        const s = await tlsAccept(b, {
+          random: seededRandomSource(new Random(3)),
+          certificates: [site],
+          highWaterMark: 64 * 1024,
+        });
+        let n = 0;
+        for (let x = await s.read(); x !== null; x = await s.read()) n += x.length;
+        await s.write(enc(String(n)));
+        await s.end();
+      })();
+      const c = await tlsConnect(a, {
+        random: seededRandomSource(new Random(4)),
+        now: () => NOW,
+        trustStore: pki.browserTrust,
+        serverName: 'shop.test',
+        versions: [version],
+      });
+      const block = new Uint8Array(50_000).fill(9);
+      for (let sent = 0; sent < size; sent += block.length)
+        await c.write(block.subarray(0, Math.min(block.length, size - sent)));
+      await c.end();
+      expect(await readAll(() => c.read())).toBe(String(size));
+      await server;
+    }
+  });
+
+  it('rejects with a TlsError naming the failed check, on both sides', async () => {
+    const { a, b } = memoryPipe();
+    const server = tlsAccept(b, { random: seededRandomSource(new Random(5)), certificates: [site] }).catch(
+      (e: unknown) => e,
+    );
+    const err = await tlsConnect(a, {
+      random: seededRandomSource(new Random(6)),
+      now: () => NOW,
+      trustStore: pki.browserTrust,
+      serverName: 'evil.test',
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TlsError);
+    expect(err).toMatchObject({
+      code: 'tls-certificate',
+      certificate: 'hostname-mismatch',
+      alertName: 'bad_certificate',
+    });
+    expect(await server).toMatchObject({ code: 'tls-alert-received', alertName: 'bad_certificate' });
+  });
+
+  it('a transport that closes during the handshake: tls-closed', async () => {
+    const { a, b } = memoryPipe();
+    const pending = tlsConnect(a, { random: seededRandomSource(new Random(7)), verify: false }).catch(
+      (e: unknown) => e,
+    );
+    await b.read();
+    b.close();
+    expect(await pending).toMatchObject({ code: 'tls-closed' });
+  });
+
+  it('an end of stream without close_notify is reported as truncated', async () => {
+    const { a, b } = memoryPipe();
+    const server = tlsAccept(b, { random: seededRandomSource(new Random(8)), certificates: [site] });
+    const c = await tlsConnect(a, { random: seededRandomSource(new Random(9)), verify: false });
+    const s = await server;
+    await s.write(enc('partial'));
+    b.close(); // a transport FIN, no close_notify
+    expect(await readAll(() => c.read())).toBe('partial');
+    expect(c.truncated).toBe(true);
+  });
+
+  it('abort resets both ends', async () => {
+    const { a, b } = memoryPipe();
+    const server = tlsAccept(b, { random: seededRandomSource(new Random(10)), certificates: [site] });
+    const c = await tlsConnect(a, { random: seededRandomSource(new Random(11)), verify: false });
+    const s = await server;
+    const r = s.read();
+    c.abort();
+    await expect(r).rejects.toBeInstanceOf(StreamError);
+  });
+});
+
+describe('TlsStream inside a simulation', () => {
+  it('traces every handshake message, the validation, the session and the key log, at simulated instants', async () => {
+    const sim = new Simulator({ seed: 42 });
+    const events: TraceEvent[] = [];
+    sim.trace.onAny((e) => events.push(e));
+    const keylog = new KeyLogCollector(sim.trace);
+    const pki = testPki();
+    const site = pki.issueSite(['www.shop.test']);
+    const { a, b } = memoryPipe({ deferred: () => sim.deferred() });
+    let clientDone = -1;
+    void (async () => {
+      await sim.sleep(5 * MILLISECOND);
+      const s = await tlsAccept(b, {
+        random: seededRandomSource(sim.random.fork('server')),
+        certificates: [site],
+        trace: sim,
+        node: 'web',
+      });
+      await s.write(enc('hi'));
+      await s.end();
+    })();
+    void (async () => {
+      const c = await tlsConnect(a, {
+        random: seededRandomSource(sim.random.fork('browser')),
+        now: () => NOW,
+        trustStore: pki.browserTrust,
+        serverName: 'www.shop.test',
+        trace: sim,
+        node: 'browser',
+      });
+      expect(await readAll(() => c.read())).toBe('hi');
+      clientDone = sim.now;
+    })();
+    await sim.run();
+    expect(clientDone).toBe(5 * MILLISECOND);
+    const ladder = events.flatMap((e) =>
+      e.type === 'tls.handshake' ? [`${e.node} ${e.direction} ${e.details.type}`] : [],
+    );
+    expect(ladder).toEqual([
+      'browser sent ClientHello',
+      'web received ClientHello',
+      'web sent ServerHello',
+      'web sent EncryptedExtensions',
+      'web sent Certificate',
+      'web sent CertificateVerify',
+      'web sent Finished',
+      'browser received ServerHello',
+      'browser received EncryptedExtensions',
+      'browser received Certificate',
+      'browser received CertificateVerify',
+      'browser received Finished',
+      'browser sent Finished',
+      'web received Finished',
+    ]);
+    const ch = events.find((e) => e.type === 'tls.handshake' && e.details.type === 'ClientHello');
+    expect(ch?.type === 'tls.handshake' && ch.details.type === 'ClientHello' && ch.details.serverName).toBe(
+      'www.shop.test',
+    );
+    const v = events.find((e) => e.type === 'pki.validate');
+    expect(v?.type === 'pki.validate' && [v.validator, v.ok, v.hostname, v.trustStore]).toEqual([
+      'browser',
+      true,
+      'www.shop.test',
+      'netlab-browser',
+    ]);
+    // The browser is done when it has checked the server Finished; the server when it has the browser's.
+    expect(
+      events.filter((e) => e.type === 'tls.established').map((e) => e.type === 'tls.established' && e.node),
+    ).toEqual(['browser', 'web']);
+    // Each side logs the five TLS 1.3 secrets.
+    expect(keylog.size).toBe(10);
+    expect(keylog.text().split('\n')[0]).toMatch(
+      /^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64}$/,
+    );
+  });
+
+  it('is deterministic: the same seed gives the same bytes on the wire', async () => {
+    const site = testPki().issueSite(['d.test']);
+    const run = async () => {
+      const sim = new Simulator({ seed: 3 });
+      const { a, b } = memoryPipe({ deferred: () => sim.deferred() });
+      const seen: string[] = [];
+      const tap = (s: typeof a): typeof a => ({
+        local: s.local,
+        remote: s.remote,
+        read: (max) => s.read(max),
+        end: () => s.end(),
+        close: () => s.close(),
+        abort: () => s.abort(),
+        write: (d) => {
+          seen.push(Array.from(d).join(','));
+          return s.write(d);
+        },
+      });
+      void tlsAccept(tap(b), { random: seededRandomSource(sim.random.fork('s')), certificates: [site] }).then(
+        async (s) => {
+          await s.write(enc('same'));
+          await s.end();
+        },
+      );
+      void tlsConnect(tap(a), {
+        random: seededRandomSource(sim.random.fork('c')),
+        now: () => NOW,
+        trustStore: testPki().browserTrust,
+        serverName: 'd.test',
+      }).then((c) => c.end());
+      await sim.run();
+      return seen;
+    };
+    const one = await run();
+    expect(one.length).toBeGreaterThanOrEqual(4);
+    expect(await run()).toEqual(one);
+  });
+});
