@@ -1,0 +1,86 @@
+/**
+ * `netlab curl --http2` against the real curl 7.88.1: both fetch from netlab's real-mode
+ * HTTP/2 server (h2c prior knowledge), and what they print must be the same, line for
+ * line — the only difference allowed is the heap address curl prints as "easy handle".
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realCurlHttp2 } from '../../src/real/h2-client.ts';
+import { type H2ServerHandle, serveH2 } from '../../src/real/h2-server.ts';
+
+const hasCurl = spawnSync('curl', ['--version'], { encoding: 'utf8' });
+const curlOk = hasCurl.status === 0 && /curl 7\.88\.1/.test(hasCurl.stdout) && /nghttp2/.test(hasCurl.stdout);
+if (!curlOk) {
+  console.warn(
+    'SKIPPED: curl 7.88.1 with nghttp2 is not installed, so the curl --http2 output comparison did not run.',
+  );
+}
+
+function realCurl(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string[] }> {
+  return new Promise((resolve) => {
+    execFile('curl', args, { encoding: 'buffer' }, (err, stdout, stderr) => {
+      const code = err ? Number((err as { code?: number }).code ?? 1) : 0;
+      const lines = stderr.toString('utf8').split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      resolve({ code, stdout, stderr: lines });
+    });
+  });
+}
+
+const normalise = (lines: readonly string[]) =>
+  lines.map((l) => l.replace(/easy handle 0x[0-9a-f]+/, 'easy handle 0x…'));
+
+describe.skipIf(!curlOk)('netlab curl --http2 prints what curl 7.88.1 prints', () => {
+  let server: H2ServerHandle;
+  let base: string;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-h2curl-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>netlab</title>\n');
+    server = await serveH2({ port: 0, root: dir, cleartext: true });
+    base = `http://127.0.0.1:${server.port}`;
+  });
+  afterAll(() => server.close());
+
+  const cases: [
+    string,
+    string[],
+    Parameters<typeof realCurlHttp2>[0] extends infer O ? Omit<O & object, 'url'> : never,
+  ][] = [
+    ['GET', [], {}],
+    ['HEAD (-I)', ['-I'], { head: true }],
+    ['POST (-d), answered 405', ['-d', 'a=1&b=2'], { data: 'a=1&b=2' }],
+    ['a 404 with -H', ['-H', 'X-Test: yes'], { headers: [['X-Test', 'yes']] }],
+  ];
+
+  for (const [name, args, options] of cases) {
+    it(name, async () => {
+      const path = name.startsWith('a 404') ? '/missing' : '/index.html';
+      const url = `${base}${path}`;
+      const real = await realCurl(['-sv', '--http2-prior-knowledge', ...args, url]);
+      const ours = await realCurlHttp2({
+        url,
+        verbose: true,
+        silent: true,
+        tty: false,
+        keepCr: true,
+        ...options,
+      });
+      expect(real.stderr.length).toBeGreaterThan(15);
+      expect(normalise(ours.stderr)).toEqual(normalise(real.stderr));
+      expect(Buffer.from(ours.stdout).toString('utf8')).toBe(real.stdout.toString('utf8'));
+      expect(ours.exitCode).toBe(real.code);
+    });
+  }
+
+  it('a refused connection', async () => {
+    const url = 'http://127.0.0.1:1/';
+    const real = await realCurl(['-sSv', '--http2-prior-knowledge', url]);
+    const ours = await realCurlHttp2({ url, verbose: true, silent: true, showError: true, tty: false });
+    expect(ours.stderr).toEqual(real.stderr);
+    expect(ours.exitCode).toBe(7);
+    expect(real.code).toBe(7);
+  });
+});
