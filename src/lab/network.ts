@@ -1,11 +1,13 @@
 /**
  * Builds a running network from a `ScenarioSpec`: nodes with their devices and stacks,
- * cables and shared media, addresses, routes and (optionally) global routing. This is the
+ * cables and shared media, addresses, routes, (optionally) global routing, and the DNS of
+ * the `dns:` section (name servers, resolvers, every client's resolv.conf). This is the
  * "helper" layer of ns-3's vocabulary, driven by data instead of code.
  */
+import { buildDnsHierarchy, type DnsHierarchy } from '../application/dns/dns-hierarchy.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { GlobalRouting } from '../internet/global-routing.ts';
-import { prefixMask } from '../internet/ipv4-address.ts';
+import { formatIpv4Address, prefixMask } from '../internet/ipv4-address.ts';
 import { IPV4, Ipv4Stack } from '../internet/ipv4-stack.ts';
 import type { Channel } from '../link/channel.ts';
 import { LearningSwitch } from '../link/learning-switch.ts';
@@ -17,7 +19,7 @@ import { Simulator } from '../sim/simulator.ts';
 import type { NetworkView } from '../tools/shell/command.ts';
 import { TcpLayer } from '../transport/tcp/tcp-layer.ts';
 import { UdpLayer } from '../transport/udp/udp-layer.ts';
-import type { LinkSpec, NodeSpec, ScenarioSpec } from './scenario/spec.ts';
+import type { DnsSpec, LinkSpec, NodeSpec, ScenarioSpec } from './scenario/spec.ts';
 
 export interface BuiltLink {
   readonly spec: LinkSpec;
@@ -28,6 +30,8 @@ export class Network implements NetworkView {
   readonly sim: Simulator;
   readonly links: BuiltLink[] = [];
   readonly routing: GlobalRouting | undefined;
+  /** The DNS servers, resolvers and stub resolvers of the `dns:` section. */
+  readonly dns: DnsHierarchy | undefined;
   private readonly byName = new Map<string, Node>();
   private readonly media = new Map<string, SharedMedium>();
   private readonly addressToName = new Map<number, string>();
@@ -49,6 +53,23 @@ export class Network implements NetworkView {
       this.routing.compute();
       this.routing.watch();
     }
+    this.dns = spec.dns ? this.buildDns(spec.dns) : undefined;
+  }
+
+  private buildDns(dns: DnsSpec): DnsHierarchy {
+    return buildDnsHierarchy(this, {
+      zones: dns.zones,
+      resolvers: dns.resolvers,
+      clients: dns.clients.map((c) => ({
+        node: c.node,
+        nameservers: c.nameservers.map(formatIpv4Address),
+        search: c.search,
+        ...(c.hosts === '' ? {} : { hosts: c.hosts }),
+        timeout: c.timeout,
+        attempts: c.attempts,
+        ndots: c.ndots,
+      })),
+    });
   }
 
   node(name: string): Node | undefined {

@@ -28,7 +28,7 @@ export class HostsFile {
     this.entries = entries;
   }
 
-  /** Parses hosts(5) text. Throws NetlabError('bad-hosts') naming the line. */
+  /** Parses hosts(5) text. Throws NetlabError('bad-hosts') naming the line (also in `details.line`). */
   static parse(text: string): HostsFile {
     const entries: HostsEntry[] = [];
     text.split('\n').forEach((raw, i) => {
@@ -38,14 +38,14 @@ export class HostsFile {
       const v4 = parseIpv4Address(address!);
       const v6 = v4 === undefined ? parseIpv6(address!) : undefined;
       if (v4 === undefined && v6 === undefined)
-        throw new NetlabError('bad-hosts', `hosts:${i + 1}: bad address '${address}'`);
+        throw new NetlabError('bad-hosts', `hosts:${i + 1}: bad address '${address}'`, { line: i + 1 });
       if (names.length === 0)
-        throw new NetlabError('bad-hosts', `hosts:${i + 1}: no host name after ${address}`);
+        throw new NetlabError('bad-hosts', `hosts:${i + 1}: no host name after ${address}`, { line: i + 1 });
       for (const n of names) {
         try {
           canonicalName(n);
         } catch {
-          throw new NetlabError('bad-hosts', `hosts:${i + 1}: bad host name '${n}'`);
+          throw new NetlabError('bad-hosts', `hosts:${i + 1}: bad host name '${n}'`, { line: i + 1 });
         }
       }
       entries.push({ address: v6 ? formatIpv6(v6) : address!, family: v6 ? 6 : 4, names });

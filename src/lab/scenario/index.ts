@@ -3,13 +3,16 @@
  * The format is documented in docs/scenario-format.md; examples are in examples/.
  *
  * Implemented: nodes (host, router, switch, hub, bus), links with presets and impairments,
- * topology builders via `generate:`, static routes and gateways, the script, and
+ * topology builders via `generate:`, static routes and gateways, DNS (`dns:`), the script, and
  * validation that reports every problem with file:line:column. Not here: building and
  * running the network (the runtime consumes `ScenarioSpec`).
  */
 export { parseScenario, type ParsedScenario, TOP_KEYS } from './parse-scenario.ts';
 export { formatProblem, type Position, type Problem, ScenarioError, type Severity } from './problem.ts';
 export type {
+  DnsClientSpec,
+  DnsSpec,
+  DnsZoneSpec,
   EndpointSpec,
   HostSpec,
   InterfaceSpec,

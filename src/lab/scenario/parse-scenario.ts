@@ -3,7 +3,7 @@
  * `ScenarioError` listing every problem with file, line and column.
  *
  * Steps: YAML → positioned tree; top-level keys; `generate:`; nodes; links (endpoints get
- * concrete interfaces, then numbers); address and cabling checks; script; duration. Each
+ * concrete interfaces, then numbers); address and cabling checks; DNS; script; duration. Each
  * step reports what it finds and carries on with what it could read, so one run reports
  * as many problems as possible. The format is documented in docs/scenario-format.md.
  */
@@ -14,6 +14,7 @@ import { DEFAULT_CONVERGENCE, DEFAULT_ROUTING, DEFAULT_SEED, DURATION_GRACE, MAX
 import type { DraftLink, DraftNode } from './draft.ts';
 import { linkSpec } from './link-spec.ts';
 import { type Position, type Problem, ProblemList, ScenarioError } from './problem.ts';
+import { readDns } from './read-dns.ts';
 import { readGenerate } from './read-generate.ts';
 import { type LinkSettings, NO_SETTINGS, readLinks, readSettingsMap } from './read-links.ts';
 import { readNodes } from './read-nodes.ts';
@@ -42,6 +43,7 @@ export const TOP_KEYS = [
   'convergence',
   'defaults',
   'topology',
+  'dns',
   'script',
 ] as const;
 
@@ -90,6 +92,9 @@ function read(text: string, fileName: string, problems: ProblemList): ScenarioSp
   if (!topology) return undefined;
   const { nodes, links, linksKnown } = topology;
 
+  const dnsEntry = top.get('dns');
+  const dns = dnsEntry ? readDns(dnsEntry.value, nodes, text.split(/\r?\n/), problems) : undefined;
+
   const scriptEntry = top.get('script');
   const steps = scriptEntry
     ? readScript(scriptEntry.value, nodes, linksKnown ? links : undefined, problems)
@@ -104,6 +109,7 @@ function read(text: string, fileName: string, problems: ProblemList): ScenarioSp
     nodes: [...nodes.values()].map(nodeSpec),
     links: links.map((l) => l.spec!),
     script: steps.map((s) => s.step),
+    ...(dns ? { dns } : {}),
   };
 }
 

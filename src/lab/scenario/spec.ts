@@ -39,6 +39,50 @@ export interface ScenarioSpec {
   readonly links: readonly LinkSpec[];
   /** Script steps sorted by time (stable: steps at the same time keep file order). */
   readonly script: readonly ScriptStep[];
+  /** The lab's DNS (`dns:`); absent when the file has none. */
+  readonly dns?: DnsSpec;
+}
+
+/**
+ * The lab's DNS: zones and the nodes serving them, recursive resolvers, and the stub
+ * resolver of every client, defaults applied (every host not listed under `clients`
+ * uses the first resolver). The network builds it with `buildDnsHierarchy`
+ * (src/application/dns/dns-hierarchy.ts).
+ */
+export interface DnsSpec {
+  readonly zones: readonly DnsZoneSpec[];
+  /** Nodes running a recursive resolver on port 53. */
+  readonly resolvers: readonly string[];
+  /** Nodes with a stub resolver, in node order. */
+  readonly clients: readonly DnsClientSpec[];
+}
+
+export interface DnsZoneSpec {
+  /** Absolute, with the final dot: `.`, `com.`, `example.com.`. */
+  readonly origin: string;
+  /** Nodes serving it; the first is the primary (the SOA's MNAME). */
+  readonly servers: readonly string[];
+  /** Master-file lines added to the generated SOA, NS and delegations (`records:`). */
+  readonly records?: string;
+  /** A complete master file instead (`zone_file:`): its SOA and apex NS are used. */
+  readonly text?: string;
+  /** Seconds: TTL of generated records and the default of `records`. */
+  readonly ttl: number;
+}
+
+/** A host's resolv.conf and hosts file. */
+export interface DnsClientSpec {
+  readonly node: string;
+  /** `nameserver` lines: IPv4 addresses, at most 3 (glibc's MAXNS). */
+  readonly nameservers: readonly number[];
+  /** `search` domains, absolute. */
+  readonly search: readonly string[];
+  /** /etc/hosts text ('' for none). */
+  readonly hosts: string;
+  /** `options timeout:N attempts:N ndots:N`. */
+  readonly timeout: number;
+  readonly attempts: number;
+  readonly ndots: number;
 }
 
 export type RoutingMode = 'global' | 'static';
