@@ -7,9 +7,15 @@ import { MILLISECOND } from '../../sim/time.ts';
 import { type IoExperimentResult, runIoExperiment } from './experiment.ts';
 
 const load = { clients: 20, requests: 10 };
-let results: Record<string, IoExperimentResult> | undefined;
+interface Results {
+  iterative: IoExperimentResult;
+  threaded: IoExperimentResult;
+  polling: IoExperimentResult;
+  events: IoExperimentResult;
+}
+let results: Results | undefined;
 
-async function all(): Promise<Record<string, IoExperimentResult>> {
+async function all(): Promise<Results> {
   results ??= {
     iterative: await runIoExperiment({ ...load, model: 'blocking', threads: 1 }),
     threaded: await runIoExperiment({ ...load, model: 'blocking', threads: 20 }),
@@ -55,6 +61,6 @@ describe('I/O models', () => {
 
   it('the processor does the same work in every model', async () => {
     const r = await all();
-    for (const x of [r.threaded!, r.polling!, r.events!]) expect(x.cpuBusy).toBeCloseTo(r.events!.cpuBusy, 1);
+    for (const x of [r.threaded, r.polling, r.events]) expect(x.cpuBusy).toBeCloseTo(r.events.cpuBusy, 1);
   });
 });
