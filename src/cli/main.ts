@@ -8,11 +8,13 @@
  *   netlab ping ARGS... [--from NODE] [--scenario FILE]
  *   netlab traceroute ARGS... [--from NODE] [--scenario FILE]
  *                                       one tool on the default topology, for a quick look
+ *   netlab experiment NAME [options]    run an experiment, print its table (src/cli/experiment.ts)
  *
  * Exit status: 0 on success, 1 when a quick-look tool failed, 2 for usage errors and
  * invalid scenarios.
  */
 import { parseArgs } from 'node:util';
+import { runExperimentCli } from './experiment.ts';
 import { runScenarioCli } from './run-scenario.ts';
 import { exampleNames, loadScenario, type Loaded } from './load-scenario.ts';
 import { runQuickTool } from './quick-tool.ts';
@@ -31,6 +33,7 @@ commands:
   examples                      list the example scenarios
   ping ARGS...                  ping on the default topology (from h1; --from NODE, --scenario FILE)
   traceroute ARGS...            traceroute on the default topology (same options)
+  experiment NAME [options]     run an experiment (http-versions); 'netlab experiment help' lists them
   help                          this text
 
 Scenario files are described in docs/scenario-format.md.`;
@@ -117,6 +120,8 @@ async function main(argv: string[]): Promise<number> {
     case 'ping':
     case 'traceroute':
       return runQuickTool(command, rest, { out, err });
+    case 'experiment':
+      return runExperimentCli(rest, { out, err });
     default:
       err(`netlab: unknown command '${command}'\n`);
       err(USAGE);
