@@ -301,7 +301,7 @@ export function printDumbbellSection(
   const f = (x: unknown, d = 0) =>
     Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   for (const c of DUMBBELL_CASES) {
-    const ours = runOurs(c.flows, c.simTime) as Record<string, number> & { goodputMbps: { sum: number } };
+    const ours = runOurs(c.flows, c.simTime) as unknown as DumbbellResult;
     rows.push([
       'netlab',
       String(c.flows),
