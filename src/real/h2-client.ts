@@ -1,8 +1,9 @@
 /**
  * The project's HTTP/2 client (src/application/http2) over real sockets, for
  * `netlab curl --http2 URL`: `http://` URLs speak h2c with prior knowledge (as
- * `curl --http2-prior-knowledge` does), `https://` URLs TLS with ALPN "h2" — through
- * node:tls for now, as the project's TLS machines offer no ByteStream adapter yet.
+ * `curl --http2-prior-knowledge` does), `https://` URLs TLS with ALPN "h2" — by default
+ * the project's own TLS (src/application/tls) trusting `ca` or Node's bundled Mozilla
+ * roots, or Node's TLS with `tls: 'node'`.
  *
  * Several URLs of one origin share one connection and go out concurrently, multiplexed.
  */
@@ -13,7 +14,13 @@ import { type H2ClientResponse, Http2Client } from '../application/http2/client.
 import type { Http2ConnectionOptions } from '../application/http2/connection-options.ts';
 import type { HeaderField } from '../application/http2/hpack/header-field.ts';
 import type { Priority } from '../application/http2/priority.ts';
+import { parseCertificatesPem } from '../application/pki/certificate.ts';
+import { TrustStore } from '../application/pki/trust-store.ts';
+import { tlsConnect } from '../application/tls/tls-stream.ts';
+import { randomBytes } from 'node:crypto';
 import { NetlabError } from '../bytes/netlab-error.ts';
+import { ProtocolError } from '../bytes/protocol-error.ts';
+import type { ByteStream } from '../transport/byte-stream.ts';
 import type { TraceBus } from '../sim/trace.ts';
 import { StreamError } from '../transport/byte-stream.ts';
 import type { CurlConnectStep } from '../tools/format/curl.ts';
@@ -54,6 +61,8 @@ export interface ConnectH2Options {
   readonly insecure?: boolean;
   /** https: PEM of the CA to trust instead of the system's. */
   readonly ca?: string;
+  /** https: the project's TLS ('netlab', default) or Node's ('node'). */
+  readonly tls?: 'netlab' | 'node';
   /** Give up connecting after this many milliseconds. Default 10000. */
   readonly timeoutMs?: number;
   readonly connection?: Omit<Http2ConnectionOptions, 'role'>;
@@ -69,11 +78,34 @@ export interface RealH2Connection {
   readonly protocol: 'h2' | 'h2c';
 }
 
-/** Opens an HTTP/2 connection to an origin. */
-export async function connectH2(origin: H2Origin, options: ConnectH2Options = {}): Promise<RealH2Connection> {
+let mozillaRoots: TrustStore | undefined;
+
+/** Node's bundled Mozilla CA roots as a trust store for the project's TLS. */
+function systemTrustStore(): TrustStore {
+  if (!mozillaRoots) {
+    const roots = tls.rootCertificates.flatMap((pem) => {
+      const c = parseCertificatesPem(pem);
+      return c instanceof ProtocolError ? [] : c;
+    });
+    mozillaRoots = new TrustStore('mozilla (node)', roots);
+  }
+  return mozillaRoots;
+}
+
+function trustStoreOf(caPem: string): TrustStore {
+  const certs = parseCertificatesPem(caPem);
+  if (certs instanceof ProtocolError) throw new NetlabError('h2-bad-option', `bad CA PEM: ${certs}`);
+  return new TrustStore('cacert', certs);
+}
+
+function openSocket(
+  origin: H2Origin,
+  address: string,
+  options: ConnectH2Options,
+  useNodeTls: boolean,
+): Promise<net.Socket> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const address = net.isIP(origin.host) ? origin.host : (await lookup(origin.host, { family: 0 })).address;
-  const socket = await new Promise<net.Socket>((resolve, reject) => {
+  return new Promise<net.Socket>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(
@@ -89,31 +121,58 @@ export async function connectH2(origin: H2Origin, options: ConnectH2Options = {}
       s.off('error', onError);
       resolve(s);
     };
-    const s: net.Socket =
-      origin.scheme === 'https'
-        ? tls.connect(
-            {
-              host: address,
-              port: origin.port,
-              servername: net.isIP(origin.host) ? undefined : origin.host,
-              ALPNProtocols: ['h2'],
-              rejectUnauthorized: options.insecure !== true,
-              ...(options.ca ? { ca: options.ca } : {}),
-            },
-            done,
-          )
-        : net.connect({ host: address, port: origin.port, allowHalfOpen: true }, done);
+    const s: net.Socket = useNodeTls
+      ? tls.connect(
+          {
+            host: address,
+            port: origin.port,
+            servername: net.isIP(origin.host) ? undefined : origin.host,
+            ALPNProtocols: ['h2'],
+            rejectUnauthorized: options.insecure !== true,
+            ...(options.ca ? { ca: options.ca } : {}),
+          },
+          done,
+        )
+      : net.connect({ host: address, port: origin.port, allowHalfOpen: true }, done);
     s.once('error', onError);
   });
+}
+
+/** Opens an HTTP/2 connection to an origin. */
+export async function connectH2(origin: H2Origin, options: ConnectH2Options = {}): Promise<RealH2Connection> {
+  const address = net.isIP(origin.host) ? origin.host : (await lookup(origin.host, { family: 0 })).address;
+  const https = origin.scheme === 'https';
+  const nodeTls = https && options.tls === 'node';
+  const socket = await openSocket(origin, address, options, nodeTls);
   socket.setNoDelay(true);
-  if (socket instanceof tls.TLSSocket && socket.alpnProtocol !== 'h2') {
-    socket.destroy();
-    throw new NetlabError(
-      'h2-no-alpn',
-      `${origin.host} did not select ALPN "h2" (got ${socket.alpnProtocol || 'none'})`,
-    );
+  let stream: ByteStream;
+  if (nodeTls) {
+    if ((socket as tls.TLSSocket).alpnProtocol !== 'h2') {
+      socket.destroy();
+      throw new NetlabError('h2-no-alpn', `${origin.host} did not select ALPN "h2"`);
+    }
+    stream = new NetStream(socket);
+  } else if (https) {
+    const t = await tlsConnect(new NetStream(socket), {
+      random: (n) => new Uint8Array(randomBytes(n)),
+      now: () => Date.now() / 1000,
+      alpn: ['h2'],
+      serverName: origin.host,
+      verify: options.insecure !== true,
+      trustStore: options.ca ? trustStoreOf(options.ca) : systemTrustStore(),
+    });
+    if (t.alpnProtocol !== 'h2') {
+      t.close();
+      throw new NetlabError(
+        'h2-no-alpn',
+        `${origin.host} did not select ALPN "h2" (got ${t.alpnProtocol ?? 'none'})`,
+      );
+    }
+    stream = t;
+  } else {
+    stream = new NetStream(socket);
   }
-  const client = new Http2Client(new NetStream(socket), {
+  const client = new Http2Client(stream, {
     clock: realClock,
     authority: origin.authority,
     scheme: origin.scheme,
@@ -121,7 +180,7 @@ export async function connectH2(origin: H2Origin, options: ConnectH2Options = {}
     enablePush: options.enablePush,
     trace: options.trace ? { bus: options.trace, node: 'localhost', connection: 1 } : undefined,
   }).start();
-  return { client, address, protocol: origin.scheme === 'https' ? 'h2' : 'h2c' };
+  return { client, address, protocol: https ? 'h2' : 'h2c' };
 }
 
 export interface FetchH2Options extends ConnectH2Options {

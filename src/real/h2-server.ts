@@ -4,17 +4,23 @@
  *
  * - `cleartext: true`: h2c with prior knowledge (RFC 9113 §3.3) — the client starts with
  *   the connection preface, no Upgrade dance.
- * - Otherwise TLS with ALPN "h2" (RFC 9113 §3.2, RFC 7301) from `cert` and `key` (PEM).
- *   The TLS layer here is Node's (node:tls): the project's TLS machines
- *   (src/application/tls) do not offer a ByteStream adapter yet. The HTTP/2 code is the
- *   same either way: it runs over whatever ByteStream it is given.
+ * - Otherwise TLS with ALPN "h2" (RFC 9113 §3.2, RFC 7301) from `cert` and `key` (PEM):
+ *   by default the project's own TLS (src/application/tls, `tlsAccept` over the socket),
+ *   or Node's (`tls: 'node'`), to compare. The HTTP/2 code is the same either way: it
+ *   runs over whatever ByteStream it is given.
  *
  * Files come from a real directory (`root`, through src/real/http-directory.ts), or
  * answers from a `handler`.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
+import { parseCertificatesPem } from '../application/pki/certificate.ts';
+import { parsePrivateKeyPem } from '../application/pki/keys.ts';
+import { tlsAccept } from '../application/tls/tls-stream.ts';
+import { ProtocolError } from '../bytes/protocol-error.ts';
+import type { ByteStream } from '../transport/byte-stream.ts';
 import type { FileSource } from '../application/http/file-source.ts';
 import type { Http2ConnectionOptions } from '../application/http2/connection-options.ts';
 import { type H2Handler, Http2ServerConnection } from '../application/http2/server.ts';
@@ -40,6 +46,8 @@ export interface ServeH2Options {
   readonly cert?: string;
   /** PEM private key (text, or a file path). */
   readonly key?: string;
+  /** Which TLS: the project's ('netlab', default) or Node's ('node'). */
+  readonly tls?: 'netlab' | 'node';
   /** Server push lists for static files: page path -> resources. */
   readonly push?: H2StaticFilesOptions['push'];
   readonly staticOptions?: Omit<H2StaticFilesOptions, 'push'>;
@@ -80,29 +88,12 @@ export async function serveH2(options: ServeH2Options): Promise<H2ServerHandle> 
     throw new NetlabError('h2-no-handler', 'serveH2 needs a root directory or a handler');
   }
   const cleartext = options.cleartext === true;
-  let tlsOptions: tls.TlsOptions | undefined;
-  if (!cleartext) {
-    if (!options.cert || !options.key) {
-      throw new NetlabError(
-        'h2-bad-option',
-        'HTTP/2 over TLS needs cert and key (or cleartext: true for h2c)',
-      );
-    }
-    tlsOptions = {
-      cert: pem(options.cert, 'certificate'),
-      key: pem(options.key, 'key'),
-      ALPNProtocols: ['h2'],
-    };
-  }
   const sockets = new Set<net.Socket>();
   const live = new Set<Http2ServerConnection>();
   let count = 0;
-  const serve = (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.setNoDelay(true);
+  const serveStream = (stream: ByteStream) => {
     const connection = ++count;
-    const server = new Http2ServerConnection(new NetStream(socket), {
+    const server = new Http2ServerConnection(stream, {
       handler,
       clock: realClock,
       connection: options.connection,
@@ -112,14 +103,75 @@ export async function serveH2(options: ServeH2Options): Promise<H2ServerHandle> 
     void server.closed.then(() => live.delete(server));
     server.start();
   };
-  const server: net.Server = cleartext
-    ? net.createServer({ allowHalfOpen: true }, serve)
-    : tls.createServer({ ...tlsOptions!, allowHalfOpen: true }, (socket) => {
-        // ALPN chose h2 or nothing (we offer nothing else): without it, no HTTP/2.
-        if (socket.alpnProtocol !== 'h2') socket.destroy();
-        else serve(socket);
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+  };
+  let server: net.Server;
+  if (cleartext) {
+    server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      track(socket);
+      serveStream(new NetStream(socket));
+    });
+  } else {
+    if (!options.cert || !options.key) {
+      throw new NetlabError(
+        'h2-bad-option',
+        'HTTP/2 over TLS needs cert and key (or cleartext: true for h2c)',
+      );
+    }
+    const certPem = pem(options.cert, 'certificate');
+    const keyPem = pem(options.key, 'key');
+    if (options.tls === 'node') {
+      server = tls.createServer(
+        { cert: certPem, key: keyPem, ALPNProtocols: ['h2'], allowHalfOpen: true },
+        (socket) => {
+          track(socket);
+          // ALPN chose h2 or nothing (we offer nothing else): without it, no HTTP/2.
+          if (socket.alpnProtocol !== 'h2') socket.destroy();
+          else serveStream(new NetStream(socket));
+        },
+      );
+      server.on('tlsClientError', () => {}); // a failed handshake concerns that client only
+    } else {
+      const chain = parseCertificatesPem(certPem);
+      const key = parsePrivateKeyPem(keyPem);
+      if (chain instanceof ProtocolError || chain.length === 0) {
+        throw new NetlabError(
+          'h2-bad-option',
+          `bad certificate PEM: ${chain instanceof ProtocolError ? chain : 'empty'}`,
+        );
+      }
+      if (key instanceof ProtocolError) throw new NetlabError('h2-bad-option', `bad key PEM: ${key}`);
+      const random = (n: number) => new Uint8Array(randomBytes(n));
+      const bus = options.trace;
+      const traceTarget = bus
+        ? {
+            trace: bus,
+            get now() {
+              return realClock.now();
+            },
+          }
+        : undefined;
+      server = net.createServer({ allowHalfOpen: true }, (socket) => {
+        track(socket);
+        tlsAccept(new NetStream(socket), {
+          random,
+          now: () => Date.now() / 1000,
+          certificates: [{ chain, key }],
+          alpn: ['h2'],
+          ...(traceTarget ? { trace: traceTarget, node: 'localhost' } : {}),
+        }).then(
+          (t) => {
+            if (t.alpnProtocol !== 'h2') t.close();
+            else serveStream(t);
+          },
+          () => socket.destroy(), // the handshake failed: the alert went out, that client is done
+        );
       });
-  server.on('tlsClientError', () => {}); // a failed handshake concerns that client only
+    }
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => {

@@ -193,12 +193,27 @@ describe('our HTTP/2 server, h2c prior knowledge', () => {
   );
 });
 
-describe('our HTTP/2 server over TLS with ALPN h2', () => {
+describe.each(['netlab', 'node'] as const)('our HTTP/2 server over TLS (%s TLS) with ALPN h2', (tlsImpl) => {
   let server: H2ServerHandle | undefined;
   beforeAll(async () => {
-    if (certPem) server = await serveH2({ port: 0, root: dir, cert: certPem, key: keyPem });
+    if (certPem) server = await serveH2({ port: 0, root: dir, cert: certPem, key: keyPem, tls: tlsImpl });
   });
   afterAll(() => server?.close());
+
+  it.skipIf(!has('h2load') || !has('openssl'))('h2load over TLS: 2000 requests, all succeed', async () => {
+    const r = await run('h2load', [
+      '-n',
+      '2000',
+      '-c',
+      '2',
+      '-m',
+      '10',
+      `https://127.0.0.1:${server!.port}/style.css`,
+    ]);
+    const out = r.stdout.toString();
+    expect(out).toMatch(/Application protocol: h2/);
+    expect(out).toContain('requests: 2000 total, 2000 started, 2000 done, 2000 succeeded, 0 failed');
+  });
 
   it.skipIf(!has('curl') || !has('openssl'))('curl --http2 negotiates h2 and fetches', async () => {
     const r = await run('curl', [
@@ -291,27 +306,35 @@ describe('our HTTP/2 client against node:http2', () => {
   });
 });
 
-describe('our HTTP/2 client against node:http2 over TLS', () => {
-  let node: http2.Http2SecureServer | undefined;
-  let port = 0;
-  beforeAll(async () => {
-    if (!certPem) return;
-    node = http2.createSecureServer({ cert: certPem, key: keyPem });
-    node.on('stream', (stream) => {
-      stream.respond({ ':status': 200 });
-      stream.end('secure hello');
+describe.each(['netlab', 'node'] as const)(
+  'our HTTP/2 client (%s TLS) against node:http2 over TLS',
+  (tlsImpl) => {
+    let node: http2.Http2SecureServer | undefined;
+    let port = 0;
+    beforeAll(async () => {
+      if (!certPem) return;
+      node = http2.createSecureServer({ cert: certPem, key: keyPem });
+      node.on('stream', (stream) => {
+        stream.respond({ ':status': 200 });
+        stream.end('secure hello');
+      });
+      await new Promise<void>((r) => node!.listen(0, '127.0.0.1', () => r()));
+      port = (node.address() as { port: number }).port;
     });
-    await new Promise<void>((r) => node!.listen(0, '127.0.0.1', () => r()));
-    port = (node.address() as { port: number }).port;
-  });
-  afterAll(() => (node ? new Promise<void>((r) => node!.close(() => r())) : undefined));
+    afterAll(() => (node ? new Promise<void>((r) => node!.close(() => r())) : undefined));
 
-  it.skipIf(!has('openssl'))('negotiates ALPN h2 and verifies the certificate against its CA', async () => {
-    const [r] = await fetchH2([`https://localhost:${port}/`], { ca: certPem });
-    expect(new TextDecoder().decode(r!.body)).toBe('secure hello');
-    await expect(fetchH2([`https://localhost:${port}/`])).rejects.toThrow(/self.signed|certificate/i);
-  });
-});
+    it.skipIf(!has('openssl'))('negotiates ALPN h2 and verifies the certificate against its CA', async () => {
+      const [r] = await fetchH2([`https://localhost:${port}/`], { ca: certPem, tls: tlsImpl });
+      expect(new TextDecoder().decode(r!.body)).toBe('secure hello');
+      // Not signed by a CA the client trusts (Node's bundled Mozilla roots).
+      await expect(fetchH2([`https://localhost:${port}/`], { tls: tlsImpl })).rejects.toThrow(
+        /self.signed|certificate|unknown.ca|issuer/i,
+      );
+      const [insecure] = await fetchH2([`https://localhost:${port}/`], { insecure: true, tls: tlsImpl });
+      expect(insecure!.status).toBe(200);
+    });
+  },
+);
 
 describe('our HTTP/2 client against nghttpd', () => {
   it.skipIf(!has('nghttpd'))('fetches a file nghttpd serves', async () => {
