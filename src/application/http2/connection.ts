@@ -54,6 +54,7 @@ import { Flag, FRAME_HEADER_LENGTH, FrameType } from './frame.ts';
 import { writeFrame } from './frame-codec.ts';
 import { FrameReader } from './frame-reader.ts';
 import { connectionError, H2Error, streamError } from './h2-error.ts';
+import { HeaderBlock } from './header-block.ts';
 import { HpackDecoder } from './hpack/decoder.ts';
 import { HpackEncoder } from './hpack/encoder.ts';
 import type { HeaderField } from './hpack/header-field.ts';
@@ -108,21 +109,10 @@ export interface RequestOptions {
   readonly head?: boolean;
 }
 
-interface HeaderBlock {
-  readonly kind: 'headers' | 'push-promise';
-  /** RFC 7540 priority fields naming the stream itself: reset it after decoding. */
-  readonly selfDependent: boolean;
-  readonly streamId: number;
-  readonly promisedStreamId: number;
-  readonly endStream: boolean;
-  readonly fragments: Uint8Array[];
-  size: number;
-  frames: number;
-}
-
 type ClosedHow = 'reset-local' | 'reset-remote' | 'ended';
 
 const DEFAULT_OUTPUT_BUDGET = 65536;
+const MAX_OUTSTANDING_PINGS = 16;
 
 export class Http2Connection {
   readonly role: 'client' | 'server';
@@ -460,6 +450,8 @@ export class Http2Connection {
   ping(now: Time, data: Uint8Array = new Uint8Array(8)): void {
     if (data.length !== 8) throw new NetlabError('h2-misuse', 'PING data is 8 octets');
     if (this.state === 'closed') return;
+    // Outstanding PINGs are bounded: the oldest unanswered one is forgotten beyond 16.
+    if (this.pings.size >= MAX_OUTSTANDING_PINGS) this.pings.delete(this.pings.keys().next().value!);
     this.pings.set(pingKey(data), now);
     this.writeFrame({ type: 'PING', ack: false, data });
   }
@@ -614,7 +606,7 @@ export class Http2Connection {
 
   private onHeaders(h: FrameHeader, f: HeadersFrame): H2Error | undefined {
     if (f.priority && f.priority.dependency !== f.streamId) this.observer?.drop?.('rfc7540-priority', h);
-    return this.startBlock('headers', f.streamId, 0, f);
+    return this.startBlock(f);
   }
 
   private onPushPromise(f: PushPromiseFrame): H2Error | undefined {
@@ -623,28 +615,13 @@ export class Http2Connection {
     if (!this.wanted.enablePush) {
       return connectionError('push-disabled', 'PUSH_PROMISE with SETTINGS_ENABLE_PUSH = 0', 'PROTOCOL_ERROR');
     }
-    return this.startBlock('push-promise', f.streamId, f.promisedStreamId, f);
+    return this.startBlock(f);
   }
 
-  private startBlock(
-    kind: HeaderBlock['kind'],
-    streamId: number,
-    promisedStreamId: number,
-    f: HeadersFrame | PushPromiseFrame,
-  ): H2Error | undefined {
-    const block: HeaderBlock = {
-      kind,
-      selfDependent: f.type === 'HEADERS' && f.priority?.dependency === streamId,
-      streamId,
-      promisedStreamId,
-      endStream: f.type === 'HEADERS' && f.endStream,
-      fragments: [f.fragment],
-      size: f.fragment.length,
-      frames: 1,
-    };
-    if (block.size > this.limits.maxHeaderBlockSize) {
-      return connectionError('header-block-too-large', 'header block above the limit', 'ENHANCE_YOUR_CALM');
-    }
+  private startBlock(f: HeadersFrame | PushPromiseFrame): H2Error | undefined {
+    const block = new HeaderBlock(f);
+    const tooBig = block.check(this.limits);
+    if (tooBig) return tooBig;
     if (!f.endHeaders) {
       this.block = block;
       return undefined;
@@ -654,25 +631,15 @@ export class Http2Connection {
 
   private onContinuation(f: ContinuationFrame): H2Error | undefined {
     const block = this.block;
-    if (!block)
+    if (!block) {
       return connectionError(
         'unexpected-continuation',
         'CONTINUATION without a header block',
         'PROTOCOL_ERROR',
       );
-    block.fragments.push(f.fragment);
-    block.size += f.fragment.length;
-    block.frames++;
-    if (block.size > this.limits.maxHeaderBlockSize) {
-      return connectionError('header-block-too-large', 'header block above the limit', 'ENHANCE_YOUR_CALM');
     }
-    if (block.frames - 1 > this.limits.maxContinuationFrames) {
-      return connectionError(
-        'continuation-flood',
-        'too many CONTINUATION frames in one block',
-        'ENHANCE_YOUR_CALM',
-      );
-    }
+    const err = block.append(f.fragment, this.limits);
+    if (err) return err;
     if (!f.endHeaders) return undefined;
     this.block = null;
     return this.finishBlock(block);
@@ -680,8 +647,7 @@ export class Http2Connection {
 
   /** Decodes a complete header block (always: the HPACK context must stay in step). */
   private finishBlock(block: HeaderBlock): H2Error | undefined {
-    const bytes = block.fragments.length === 1 ? block.fragments[0]! : concat(block.fragments, block.size);
-    const decoded = this.decoder.decode(bytes);
+    const decoded = this.decoder.decode(block.bytes());
     let fields: HeaderField[] | null;
     if (decoded instanceof ProtocolError) {
       if (!isRecoverableHpackError(decoded)) {
@@ -1390,16 +1356,6 @@ const RFC_INITIAL_LOCAL: LocalSettings = {
 };
 
 const EMPTY = new Uint8Array(0);
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function pingKey(data: Uint8Array): string {
   let k = '';

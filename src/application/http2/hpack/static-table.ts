@@ -89,7 +89,8 @@ export function staticIndexOf(name: string, value: string): number {
 
 /** The lowest static index whose name is `name`, or 0. */
 export function staticNameIndexOf(name: string): number {
-  return byName.get(name)?.[0]![1] ?? 0;
+  const list = byName.get(name);
+  return list ? list[0]![1] : 0;
 }
 
 /** The static entries named `name` as [value, index] in index order, or undefined. */
