@@ -62,7 +62,16 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     node: rest.node ?? 'localhost',
     wallClock: () => Date.now(),
   });
-  const listener = await listenNet(port, (stream) => server.serve(stream), host ?? '127.0.0.1');
+  const listener = await listenNet(
+    port,
+    (stream) => {
+      // Each response is written whole, in one write: nothing to gain from Nagle's
+      // algorithm, and a pipelined burst must not wait for the peer's delayed ACK.
+      stream.socket.setNoDelay(true);
+      return server.serve(stream);
+    },
+    host ?? '127.0.0.1',
+  );
   return {
     port: listener.port,
     address: listener.address,

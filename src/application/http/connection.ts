@@ -177,6 +177,12 @@ function checkTime(name: string, v: number): number {
 
 /** Content-Length given by local code: one decimal value. */
 function localContentLength(headers: HeaderList): number | undefined {
+  const keys = headers.keys;
+  const at = keys.indexOf('content-length');
+  if (at < 0) return undefined;
+  // The common case, one plain value, without building lists.
+  const first = headers.values[at]!;
+  if (keys.indexOf('content-length', at + 1) < 0 && /^\d{1,15}$/.test(first)) return Number(first);
   const values = headers.getAll('content-length');
   if (values.length === 0) return undefined;
   const unique = new Set(values.flatMap((v) => v.split(',').map((s) => s.trim())));

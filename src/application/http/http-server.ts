@@ -161,19 +161,58 @@ export class HttpServer {
   }
 
   /** The final head for a handler's response: defaults, Date, Server. */
-  responseHead(res: HttpServerResponse): ResponseHead {
+  /**
+   * The final head for a handler's response: its headers (validated once), then Date,
+   * Server and, when `contentLength` is given and the handler set no framing, the
+   * Content-Length, all built in one list.
+   */
+  responseHead(res: HttpServerResponse, contentLength?: number): ResponseHead {
     const status = res.status ?? 200;
-    let headers = HeaderList.from(res.headers);
-    if (!headers.has('date')) headers = headers.with('Date', formatHttpDate(this.wallClock()));
-    if (this.serverName !== '' && !headers.has('server')) headers = headers.with('Server', this.serverName);
-    return { version: '1.1', status, reason: res.reason ?? reasonPhrase(status), headers };
+    const given = HeaderList.from(res.headers);
+    const names = given.names.slice();
+    const values = given.values.slice();
+    const keys = given.keys.slice();
+    const add = (name: string, value: string) => {
+      names.push(name);
+      values.push(value);
+      keys.push(name.toLowerCase());
+    };
+    if (!keys.includes('date')) add('Date', this.httpDate());
+    if (this.serverName !== '' && !keys.includes('server')) add('Server', this.serverName);
+    if (
+      contentLength !== undefined &&
+      !keys.includes('content-length') &&
+      !keys.includes('transfer-encoding')
+    ) {
+      add('Content-Length', String(contentLength));
+    }
+    return {
+      version: '1.1',
+      status,
+      reason: res.reason ?? reasonPhrase(status),
+      headers: new HeaderList(names, values, keys),
+    };
+  }
+
+  private dateSecond = Number.NaN;
+  private dateText = '';
+
+  /** The Date header's value, formatted once per second of `wallClock`. */
+  private httpDate(): string {
+    const ms = this.wallClock();
+    const second = Math.floor(ms / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateText = formatHttpDate(ms);
+    }
+    return this.dateText;
   }
 }
 
 async function refuse(stream: ByteStream, server: HttpServer, id: number): Promise<void> {
-  const head = server.responseHead(errorResponse(503));
   const body = encoder.encode('503 Service Unavailable\n');
-  const headers = head.headers.with('Content-Length', String(body.length)).with('Connection', 'close');
+  const head = server.responseHead(errorResponse(503), body.length);
+  const headers = head.headers.with('Connection', 'close');
   try {
     await stream.write(serializeResponse({ head: { ...head, headers }, body }));
     await stream.end();
@@ -494,33 +533,27 @@ class ServedConnection {
     let bytes: Uint8Array | null = null;
     let stream: AsyncIterable<Uint8Array> | null = null;
     try {
-      head = this.server.responseHead(res);
       const body = res.body;
       if (typeof body === 'string') bytes = encoder.encode(body);
       else if (body instanceof Uint8Array) bytes = body;
       else if (body !== undefined) stream = body;
-      const status = head.status;
+      const status = res.status ?? 200;
       const bodiless = status === 204 || status === 304 || status < 200;
-      if (!bodiless && !head.headers.has('content-length') && !head.headers.has('transfer-encoding')) {
-        const length = res.contentLength ?? bytes?.length ?? (stream ? undefined : 0);
-        if (length !== undefined)
-          head = { ...head, headers: head.headers.with('Content-Length', String(length)) };
-      }
+      const length = bodiless ? undefined : (res.contentLength ?? bytes?.length ?? (stream ? undefined : 0));
+      head = this.server.responseHead(res, length);
       if (method === 'HEAD' || bodiless) {
         bytes = null;
         stream = null;
       }
     } catch {
-      head = this.server.responseHead(errorResponse(500));
       bytes = encoder.encode('500 Internal Server Error\n');
-      head = { ...head, headers: head.headers.with('Content-Length', String(bytes.length)) };
+      head = this.server.responseHead(errorResponse(500), bytes.length);
     }
     if (head.status === 101) {
       if (!res.upgrade) {
         res = errorResponse(500);
-        head = this.server.responseHead(res);
         bytes = encoder.encode(String(res.body));
-        head = { ...head, headers: head.headers.with('Content-Length', String(bytes.length)) };
+        head = this.server.responseHead(res, bytes.length);
       } else this.switchTo = { upgrade: res.upgrade };
     }
     if (stream) {
@@ -758,17 +791,28 @@ class ServedConnection {
 
   // ---- timers and closing -----------------------------------------------------------------
 
+  /**
+   * Keeps one clock timer at or before the machine's next deadline. Deadlines that move
+   * later (the idle deadline does after every exchange) leave the timer alone: when it
+   * fires early it just re-arms, so a busy keep-alive connection costs one timer per idle
+   * period, not two timer calls per request.
+   */
   private armTimer(): void {
-    if (this.done) return;
+    if (this.done || this.finishing) return;
     const at = this.conn.pollAt();
-    if (at === this.timerAt) return;
-    this.cancelTimer?.();
-    this.cancelTimer = null;
-    this.timerAt = at ?? -1;
     if (at === null) return;
+    if (this.cancelTimer && this.timerAt <= at) return;
+    this.cancelTimer?.();
+    this.timerAt = at;
     this.cancelTimer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
       this.cancelTimer = null;
       this.timerAt = -1;
+      const due = this.conn.pollAt();
+      if (due === null) return;
+      if (due > this.clock.now()) {
+        this.armTimer();
+        return;
+      }
       this.conn.handleTimeout(this.clock.now());
       this.pump();
     });

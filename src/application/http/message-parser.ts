@@ -21,12 +21,27 @@
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { type BodyFraming, NO_BODY, requestFraming, responseFraming } from './body-framing.ts';
-import { CHAR_CLASS, FIELD_VCHAR, HEXDIG, latin1, TCHAR, WHITESPACE } from './field-syntax.ts';
+import {
+  CHAR_CLASS as CHAR_CLASS_,
+  FIELD_VCHAR as FIELD_VCHAR_,
+  HEXDIG as HEXDIG_,
+  TCHAR as TCHAR_,
+  WHITESPACE as WHITESPACE_,
+  latin1,
+} from './field-syntax.ts';
 import { HeaderList } from './header-list.ts';
 import { type HttpErrorCode, HttpParseError } from './http-error.ts';
+import { knownName } from './known-fields.ts';
 import { type HttpLimits, resolveLimits } from './limits.ts';
 import type { RequestHead, ResponseHead } from './message.ts';
 import { parseRequestLine, parseStatusLine, type RequestLine, type StatusLine } from './start-line.ts';
+
+// Module-local copies: an imported binding can cost a getter call per use under some loaders (tsx, vite-node).
+const CHAR_CLASS = CHAR_CLASS_;
+const FIELD_VCHAR = FIELD_VCHAR_;
+const HEXDIG = HEXDIG_;
+const TCHAR = TCHAR_;
+const WHITESPACE = WHITESPACE_;
 
 export type HttpParserEvent<H> =
   | {
@@ -282,7 +297,8 @@ abstract class MessageParser<H> {
         return this.error('obs-fold', 'a field line starts with whitespace (obsolete line folding)', start);
       }
       let i = start;
-      while (i < end && (CHAR_CLASS[buf[i]!]! & TCHAR) !== 0) i++;
+      let hash = 0;
+      while (i < end && (CHAR_CLASS[buf[i]!]! & TCHAR) !== 0) hash = (Math.imul(hash, 31) + buf[i++]!) | 0;
       if (i === end || buf[i] !== 0x3a) {
         if (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) {
           return this.error('space-before-colon', 'whitespace between a field name and its colon', i);
@@ -290,7 +306,9 @@ abstract class MessageParser<H> {
         return this.error('bad-header', 'a field line is not name ":" value', i);
       }
       if (i === start) return this.error('bad-header', 'an empty field name', i);
-      const name = latin1(buf, start, i);
+      const known = knownName(buf, start, i, hash);
+      const name = known ? known.name : latin1(buf, start, i);
+      const key = known ? known.key : name.toLowerCase();
       i++;
       while (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) i++;
       let vend = end;
@@ -308,7 +326,7 @@ abstract class MessageParser<H> {
         }
       }
       this.names.push(name);
-      this.keys.push(name.toLowerCase());
+      this.keys.push(key);
       this.values.push(latin1(buf, i, vend));
     }
   }
@@ -452,39 +470,37 @@ abstract class MessageParser<H> {
  * on bytes[i..end); returns -1 when well-formed, else the offset of the first bad byte.
  */
 function checkChunkExtensions(buf: Uint8Array, i: number, end: number): number {
-  const ws = (): void => {
-    while (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) i++;
-  };
-  const token = (): boolean => {
-    const s = i;
-    while (i < end && (CHAR_CLASS[buf[i]!]! & TCHAR) !== 0) i++;
-    return i > s;
-  };
   for (;;) {
-    ws();
+    while (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) i++;
     if (i === end) return -1;
     if (buf[i] !== 0x3b) return i;
     i++;
-    ws();
-    if (!token()) return i;
-    ws();
-    if (i < end && buf[i] === 0x3d) {
+    while (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) i++;
+    const nameStart = i;
+    while (i < end && (CHAR_CLASS[buf[i]!]! & TCHAR) !== 0) i++;
+    if (i === nameStart) return i;
+    while (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) i++;
+    if (i >= end || buf[i] !== 0x3d) continue;
+    i++;
+    while (i < end && (CHAR_CLASS[buf[i]!]! & WHITESPACE) !== 0) i++;
+    if (i < end && buf[i] === 0x22) {
+      // quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
       i++;
-      ws();
-      if (i < end && buf[i] === 0x22) {
-        i++;
-        for (;;) {
-          if (i >= end) return i;
-          const b = buf[i]!;
-          if (b === 0x22) break;
-          if (b === 0x5c) {
-            i++;
-            if (i >= end || (CHAR_CLASS[buf[i]!]! & (FIELD_VCHAR | WHITESPACE)) === 0) return i;
-          } else if ((CHAR_CLASS[b]! & (FIELD_VCHAR | WHITESPACE)) === 0) return i;
+      for (;;) {
+        if (i >= end) return i;
+        const b = buf[i]!;
+        if (b === 0x22) break;
+        if (b === 0x5c) {
           i++;
-        }
+          if (i >= end || (CHAR_CLASS[buf[i]!]! & (FIELD_VCHAR | WHITESPACE)) === 0) return i;
+        } else if ((CHAR_CLASS[b]! & (FIELD_VCHAR | WHITESPACE)) === 0) return i;
         i++;
-      } else if (!token()) return i;
+      }
+      i++;
+    } else {
+      const valueStart = i;
+      while (i < end && (CHAR_CLASS[buf[i]!]! & TCHAR) !== 0) i++;
+      if (i === valueStart) return i;
     }
   }
 }

@@ -87,6 +87,7 @@ export function reasonPhrase(status: number): string {
  * persists only with "keep-alive".
  */
 export function wantsPersistence(version: HttpVersion, headers: HeaderList): boolean {
+  if (!headers.keys.includes('connection')) return version === '1.1';
   const options = headers.tokens('connection');
   if (options.includes('close')) return false;
   if (version === '1.1') return true;

@@ -11,9 +11,25 @@
  *
  * Functions take the line without its CRLF: `bytes[start..end)`.
  */
-import { CHAR_CLASS, DIGIT, FIELD_VCHAR, latin1, TARGET_CHAR, TCHAR, WHITESPACE } from './field-syntax.ts';
+import {
+  CHAR_CLASS as CHAR_CLASS_,
+  DIGIT as DIGIT_,
+  FIELD_VCHAR as FIELD_VCHAR_,
+  TARGET_CHAR as TARGET_CHAR_,
+  TCHAR as TCHAR_,
+  WHITESPACE as WHITESPACE_,
+  latin1,
+} from './field-syntax.ts';
 import { HttpParseError } from './http-error.ts';
 import type { HttpVersion } from './message.ts';
+
+// Module-local copies: an imported binding can cost a getter call per use under some loaders (tsx, vite-node).
+const CHAR_CLASS = CHAR_CLASS_;
+const DIGIT = DIGIT_;
+const FIELD_VCHAR = FIELD_VCHAR_;
+const TARGET_CHAR = TARGET_CHAR_;
+const TCHAR = TCHAR_;
+const WHITESPACE = WHITESPACE_;
 
 export interface RequestLine {
   readonly method: string;
