@@ -38,3 +38,32 @@ topology:
   const server = installWebServer(network.requireNode('web'), files, options.server);
   return { network, server, sim: network.sim };
 }
+
+/** Navigates on the lab's client and runs the simulation until the page has loaded. */
+export async function load(
+  lab: WebLab,
+  browser: import('../../src/application/browser/index.ts').Browser,
+  url: string,
+  limit = 600e9,
+): Promise<import('../../src/application/browser/index.ts').PageLoad> {
+  let page: import('../../src/application/browser/index.ts').PageLoad | undefined;
+  void browser.navigate(url).then((p) => {
+    page = p;
+    lab.sim.stop();
+  });
+  await lab.sim.run(lab.sim.now + limit);
+  if (!page) throw new Error(`the load of ${url} did not finish within ${limit / 1e9} s`);
+  return page;
+}
+
+/** A page referencing `n` images of `size` bytes. */
+export function imagePage(n: number, size = 2000): Record<string, string> {
+  const files: Record<string, string> = {};
+  const imgs: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    files[`/img/${i}.png`] = String.fromCharCode(65 + (i % 26)).repeat(size);
+    imgs.push(`<img src="/img/${i}.png">`);
+  }
+  files['/index.html'] = `<html><body>${imgs.join('')}</body></html>`;
+  return files;
+}

@@ -227,6 +227,7 @@ class PageLoader {
   private readonly firstConnection: number;
   private bytes = 0;
   private skipped = 0;
+  private nextId = 0;
   private top: UrlBreakdown | undefined;
 
   constructor(
@@ -349,7 +350,7 @@ class PageLoader {
   private async subresource(url: URL, kind: ResourceKind, initiator: string, depth: number): Promise<void> {
     const parsed = breakDownParsed(url);
     if (parsed instanceof BrowserError) {
-      this.record(this.failed(url.href, kind, initiator, this.browser.clock.now(), parsed));
+      this.record(this.failed(++this.nextId, url.href, kind, initiator, this.browser.clock.now(), parsed));
       return;
     }
     const r = await this.fetchFollowing(parsed, kind, initiator, 'GET');
@@ -372,7 +373,8 @@ class PageLoader {
       const hop = await this.fetchOnce(url, kind, initiator, method, previous);
       const res = hop.response;
       if (!res) {
-        this.record(hop.timing);
+        // A fetch the page's limits refused is counted in `skipped`, not shown as a row.
+        if (hop.timing.error?.code !== 'browser-page-limit') this.record(hop.timing);
         return { url, error: errorOf(hop.timing) };
       }
       const location = header(res.headers, 'location');
@@ -419,13 +421,14 @@ class PageLoader {
     ) {
       this.skipped++;
       const err = new BrowserError('browser-page-limit', 'the page reached its resource or byte limit');
-      return { url, timing: this.failed(url.href, kind, initiator, start, err) };
+      return { url, timing: this.failed(0, url.href, kind, initiator, start, err) };
     }
+    const id = ++this.nextId;
     this.inFlightCount++;
     try {
       const resolved = await b.hosts.resolve(url.host, url.hostKind);
       if (resolved instanceof BrowserError) {
-        return { url, timing: this.failed(url.href, kind, initiator, start, resolved) };
+        return { url, timing: this.failed(id, url.href, kind, initiator, start, resolved) };
       }
       const dns =
         resolved.dnsStart !== undefined ? { dnsStart: resolved.dnsStart, dnsEnd: resolved.dnsEnd! } : {};
@@ -454,12 +457,12 @@ class PageLoader {
       } catch (e) {
         const err =
           e instanceof BrowserError ? e : new BrowserError('browser-connection-closed', String(e), e);
-        return { url, timing: { ...this.failed(url.href, kind, initiator, start, err), ...dns } };
+        return { url, timing: { ...this.failed(id, url.href, kind, initiator, start, err), ...dns } };
       }
       this.bytes += res.body.length;
       this.storeCookies(res, url);
       const timing: ResourceTiming = {
-        id: 0,
+        id,
         url: url.href,
         kind,
         initiator,
@@ -498,7 +501,7 @@ class PageLoader {
         b.now(),
       );
       if (!t?.wants('browser.cookie')) continue;
-      const cookieName = value.split('=')[0]!.trim();
+      const cookieName = value.split(/[=;]/)[0]!.trim();
       t.emit({
         type: 'browser.cookie',
         time: b.clock.now(),
@@ -514,6 +517,7 @@ class PageLoader {
   }
 
   private failed(
+    id: number,
     url: string,
     kind: ResourceKind,
     initiator: string | undefined,
@@ -521,7 +525,7 @@ class PageLoader {
     err: BrowserError,
   ): ResourceTiming {
     return {
-      id: 0,
+      id,
       url,
       kind,
       initiator,
@@ -539,9 +543,11 @@ class PageLoader {
     };
   }
 
-  private record(timing: ResourceTiming): void {
-    const r = { ...timing, id: this.resources.length + 1 };
-    this.resources.push(r);
+  /** Keeps a finished resource, in discovery order. */
+  private record(r: ResourceTiming): void {
+    let i = this.resources.length;
+    while (i > 0 && this.resources[i - 1]!.id > r.id) i--;
+    this.resources.splice(i, 0, r);
     const b = this.browser;
     const t = b.trace();
     if (t?.wants('browser.resource')) {
