@@ -13,7 +13,9 @@ import { MILLISECOND } from '../../sim/time.ts';
 import '../../sim/trace.ts';
 import { memoryPipe } from '../../transport/memory-pipe.ts';
 import { connectHttp2, type H2ClientOptions } from './client.ts';
+import { Http2Connection } from './connection.ts';
 import { ErrorCode } from './error-codes.ts';
+import { Http2Session } from './session.ts';
 import { serializeFrame } from './frame-codec.ts';
 import { framesIn } from './test-helpers.ts';
 import { type H2Handler, type H2ServerOptions, serveHttp2 } from './server.ts';
@@ -262,6 +264,26 @@ describe('HTTP/2 server and client over a memory pipe', () => {
     a.abort();
     await expect(r).rejects.toBeInstanceOf(NetlabError);
     await srv.closed;
+  });
+});
+
+describe('HTTP/2 session robustness', () => {
+  it('a callback that throws ends the connection with GOAWAY INTERNAL_ERROR, not an unhandled rejection', async () => {
+    const { a, b } = memoryPipe();
+    const conn = new Http2Connection({ role: 'server' });
+    const session = new Http2Session(conn, b, { clock: realTime });
+    session.onEvent = (e) => {
+      if (e.type === 'headers') throw new Error('adapter bug');
+    };
+    session.start();
+    const cli = connectHttp2(a, { clock: realTime, authority: 'x' });
+    await expect(cli.request({ path: '/' })).rejects.toMatchObject({
+      code: 'h2-stream-reset',
+      details: { errorCode: ErrorCode.INTERNAL_ERROR },
+    });
+    await session.closed;
+    expect((session.lastInternalError as Error).message).toBe('adapter bug');
+    expect(cli.conn.state).toBe('closed');
   });
 });
 

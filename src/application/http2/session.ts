@@ -109,14 +109,14 @@ export class Http2Session {
     }
     this.conn.initiate(this.clock.now());
     this.kick();
-    void this.readLoop();
+    this.readLoop().catch((err: unknown) => this.internalError(err));
   }
 
   /** Asks for the machine's pending output to be written. */
   kick(): void {
     if (this.flushing || this.transportClosed) return;
     this.flushing = true;
-    void this.flushLoop();
+    this.flushLoop().catch((err: unknown) => this.internalError(err));
   }
 
   /** Resolves when the stream's queued octets fall below the high-water mark (or it is gone). */
@@ -233,6 +233,29 @@ export class Http2Session {
       this.kick();
     });
   }
+
+  /**
+   * A bug in an adapter or handler callback surfaced here: the connection ends with GOAWAY
+   * INTERNAL_ERROR (RFC 9113 §7) rather than an unhandled rejection taking the process down.
+   */
+  private internalError(err: unknown): void {
+    this.lastInternalError = err;
+    this.flushing = false;
+    if (!this.conn.isClosed) {
+      this.conn.goAway(0x2, 'internal error');
+      try {
+        this.dispatch();
+      } catch {
+        // the adapter failed again; the transport is closed below regardless
+      }
+    }
+    const out = this.conn.takeOutput();
+    if (out && !this.transportClosed) void this.stream.write(out).catch(() => {});
+    if (!this.transportClosed) this.closeTransport();
+  }
+
+  /** The last exception caught by `internalError`, for tests and debugging. */
+  lastInternalError: unknown;
 
   private closeTransport(): void {
     this.transportClosed = true;
