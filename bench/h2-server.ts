@@ -43,22 +43,29 @@ export interface H2ServerFigures {
 
 function h2load(url: string, n: number, c: number, m: number): Promise<H2LoadResult> {
   return new Promise((resolve, reject) => {
-    execFile('h2load', ['-n', String(n), '-c', String(c), '-m', String(m), url], { maxBuffer: 16 << 20 }, (err, out) => {
-      if (err) return reject(err);
-      const fin = /finished in ([\d.]+)(m?s), ([\d.]+) req\/s/.exec(out);
-      const req = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(out);
-      if (!fin || !req) return reject(new Error(`unexpected h2load output:\n${out}`));
-      resolve({
-        seconds: Number(fin[1]) / (fin[2] === 'ms' ? 1000 : 1),
-        reqPerSec: Number(fin[3]),
-        succeeded: Number(req[1]),
-        failed: Number(req[2]),
-      });
-    });
+    execFile(
+      'h2load',
+      ['-n', String(n), '-c', String(c), '-m', String(m), url],
+      { maxBuffer: 16 << 20 },
+      (err, out) => {
+        if (err) return reject(err);
+        const fin = /finished in ([\d.]+)(m?s), ([\d.]+) req\/s/.exec(out);
+        const req = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(out);
+        if (!fin || !req) return reject(new Error(`unexpected h2load output:\n${out}`));
+        resolve({
+          seconds: Number(fin[1]) / (fin[2] === 'ms' ? 1000 : 1),
+          reqPerSec: Number(fin[3]),
+          succeeded: Number(req[1]),
+          failed: Number(req[2]),
+        });
+      },
+    );
   });
 }
 
-async function nodeServer(handler: (stream: http2.ServerHttp2Stream) => void): Promise<{ port: number; close(): Promise<void> }> {
+async function nodeServer(
+  handler: (stream: http2.ServerHttp2Stream) => void,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = http2.createServer();
   server.on('stream', handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -133,10 +140,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if ('skipped' in r) {
     console.log(`h2-server benchmark skipped: ${r.skipped}`);
   } else {
-    const f = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    const f = (x: number, d = 0) =>
+      x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     console.log(`h2load -n ${r.requests} -c ${r.connections} -m ${r.streams}, ${r.bodyBytes}-byte page, h2c`);
-    console.log(`  memory  netlab ${f(r.netlabMemoryReqPerSec)} req/s   node:http2 ${f(r.nodeMemoryReqPerSec)} req/s   ratio ${f(r.memoryRatio, 2)}x`);
-    console.log(`  file    netlab ${f(r.netlabFileReqPerSec)} req/s   node:http2 ${f(r.nodeFileReqPerSec)} req/s   ratio ${f(r.fileRatio, 2)}x`);
+    console.log(
+      `  memory  netlab ${f(r.netlabMemoryReqPerSec)} req/s   node:http2 ${f(r.nodeMemoryReqPerSec)} req/s   ratio ${f(r.memoryRatio, 2)}x`,
+    );
+    console.log(
+      `  file    netlab ${f(r.netlabFileReqPerSec)} req/s   node:http2 ${f(r.nodeFileReqPerSec)} req/s   ratio ${f(r.fileRatio, 2)}x`,
+    );
     console.log(JSON.stringify(r));
   }
   process.exit(0);

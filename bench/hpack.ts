@@ -148,10 +148,19 @@ export function runHpackBench(msPerMeasure = 1500): HpackFigures {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = runHpackBench();
-  const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  console.log(`HPACK on hpack-test-case: ${r.stories} stories, ${n(r.blocks)} header blocks, ${n(r.headerTextBytes)} octets of header text`);
-  console.log(`  encode  netlab ${n(r.netlabEncodeBlocksPerSec)} blocks/s (${n(r.netlabEncodeMBps, 1)} MB/s)   hpack.js ${n(r.peerEncodeBlocksPerSec)} blocks/s   ratio ${n(r.encodeRatio, 2)}x`);
-  console.log(`  decode  netlab ${n(r.netlabDecodeBlocksPerSec)} blocks/s (${n(r.netlabDecodeMBps, 1)} MB/s)   hpack.js ${n(r.peerDecodeBlocksPerSec)} blocks/s   ratio ${n(r.decodeRatio, 2)}x`);
-  console.log(`  encoded size: netlab ${n(r.netlabEncodedBytes)} octets, hpack.js ${n(r.peerEncodedBytes)} octets`);
+  const n = (x: number, d = 0) =>
+    x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  console.log(
+    `HPACK on hpack-test-case: ${r.stories} stories, ${n(r.blocks)} header blocks, ${n(r.headerTextBytes)} octets of header text`,
+  );
+  console.log(
+    `  encode  netlab ${n(r.netlabEncodeBlocksPerSec)} blocks/s (${n(r.netlabEncodeMBps, 1)} MB/s)   hpack.js ${n(r.peerEncodeBlocksPerSec)} blocks/s   ratio ${n(r.encodeRatio, 2)}x`,
+  );
+  console.log(
+    `  decode  netlab ${n(r.netlabDecodeBlocksPerSec)} blocks/s (${n(r.netlabDecodeMBps, 1)} MB/s)   hpack.js ${n(r.peerDecodeBlocksPerSec)} blocks/s   ratio ${n(r.decodeRatio, 2)}x`,
+  );
+  console.log(
+    `  encoded size: netlab ${n(r.netlabEncodedBytes)} octets, hpack.js ${n(r.peerEncodedBytes)} octets`,
+  );
   console.log(JSON.stringify(r));
 }
