@@ -4,13 +4,15 @@
  * packet; a view into a shared slab is just a small object. Slabs are never reused: a new
  * one is taken when the current is used up, and an old one is freed by the GC once no
  * frame in it is alive (queued on a link, held in a capture...). So every frame starts
- * zeroed (Ethernet padding included) and no two frames share bytes.
+ * zeroed (Ethernet padding included) and no two frames share bytes. Slabs are 64 KiB: small
+ * enough for the C allocator to hand back recently freed (already mapped) memory, where
+ * 1 MiB slabs would be fresh mappings that page-fault on every first touch.
  */
 export class FrameSlab {
   private slab: ArrayBuffer;
   private used = 0;
 
-  constructor(private readonly slabSize = 1 << 20) {
+  constructor(private readonly slabSize = 1 << 16) {
     this.slab = new ArrayBuffer(slabSize);
   }
 

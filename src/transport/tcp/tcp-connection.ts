@@ -23,7 +23,13 @@ import type { StreamErrorCode } from '../byte-stream.ts';
 import type { TcpDropReason } from '../trace-events.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import { TCP_DEFAULT_MSS } from './tcp-config.ts';
-import type { SackBlock, TcpOptions } from './tcp-options.ts';
+import {
+  type MutableTcpOptions,
+  NO_OPTIONS,
+  type SackBlock,
+  type TcpOptions,
+  tcpOptions,
+} from './tcp-options.ts';
 import { TcpReceiver } from './tcp-receiver.ts';
 import { TcpFlag, type TcpSegment } from './tcp-segment.ts';
 import { type RetransmitReason, type SendChoice, TcpSender } from './tcp-sender.ts';
@@ -339,8 +345,51 @@ export class TcpConnection {
   segmentArrived(seg: TcpSegment, now: Time): void {
     this.now = now;
     if (this.state === 'SYN-SENT') this.synSentArrival(seg, now);
-    else if (this.state !== 'CLOSED' && this.state !== 'LISTEN') this.synchronizedArrival(seg, now);
+    else if (this.fastPath(seg, now)) {
+      // handled
+    } else if (this.state !== 'CLOSED' && this.state !== 'LISTEN') this.synchronizedArrival(seg, now);
     if (this.state !== 'CLOSED') this.output(now);
+  }
+
+  /**
+   * Header prediction (Van Jacobson's 4.3BSD fast path, Linux's tcp_rcv_established): in
+   * ESTABLISHED, a segment with just ACK (and PSH), exactly at RCV.NXT, with a fresh
+   * timestamp, no SACK blocks and the same window is almost always either a pure ACK of
+   * new data outside loss recovery or the next in-order data acknowledging nothing new.
+   * Those two are handled here with the same effect as the full path; everything else
+   * takes RFC 9293 §3.10.7.4 step by step.
+   */
+  private fastPath(seg: TcpSegment, now: Time): boolean {
+    if (this.state !== 'ESTABLISHED' || (seg.flags & ~TcpFlag.PSH) !== TcpFlag.ACK) return false;
+    const r = this.receiver;
+    const s = this.sender;
+    if (seg.seq !== r.nxtWire) return false;
+    const o = seg.options;
+    if (o.sack !== undefined) return false;
+    let tsVal = 0;
+    if (this.timestamps) {
+      const ts = o.timestamps;
+      if (!ts || ((ts.value - r.tsRecent) | 0) < 0) return false;
+      tsVal = ts.value;
+    }
+    if (seg.window * 2 ** s.shift !== s.wnd) return false;
+    const ackOff = s.una + seqDiff(seg.ack, s.wire(s.una));
+    const len = seg.payload.length;
+    const segStart = r.nxtOffset;
+    if (len === 0) {
+      if (ackOff <= s.una || !s.ackInRange(ackOff) || s.lossState !== 'open') return false;
+      if (this.timestamps) r.updateTsRecent(tsVal, segStart);
+      s.updateWindow(segStart, ackOff, s.wnd);
+      this.takeAck(ackOff, now);
+      return true;
+    }
+    if (ackOff !== s.una || r.buffer.hasOutOfOrder || r.buffer.nxt + len > r.advRight) return false;
+    if (this.timestamps) r.updateTsRecent(tsVal, segStart);
+    s.updateWindow(segStart, ackOff, s.wnd);
+    const res = r.buffer.insert(r.buffer.nxt, seg.payload, 0, len);
+    r.onInOrderData(len, res.advanced, now, this.config.delayedAck, this.config.delayedAckTimeout);
+    this.host.onReadable();
+    return true;
   }
 
   /** RFC 9293 §3.10.7.3. */
@@ -754,7 +803,7 @@ export class TcpConnection {
     out.ack = ack >>> 0;
     out.flags = flags;
     out.window = 0;
-    out.options = {};
+    out.options = NO_OPTIONS;
     out.dataOffset = 0;
     out.dataLength = 0;
     this.host.transmit(out);
@@ -765,12 +814,7 @@ export class TcpConnection {
     const r = this.receiver;
     const out = this.out;
     const active = !this.passive;
-    const options: {
-      mss: number;
-      windowScale?: number;
-      sackPermitted?: boolean;
-      timestamps?: { value: number; echoReply: number };
-    } = { mss: c.mss };
+    const options = tcpOptions({ mss: c.mss });
     if (c.sack && (active || this.sack)) options.sackPermitted = true;
     if (c.timestamps && (active || this.timestamps))
       options.timestamps = { value: this.tsNow(), echoReply: withAck ? r.tsRecent : 0 };

@@ -77,7 +77,7 @@ export class TcpLayer implements TransportProtocol {
   /** Every connection, in creation order (netstat lists them so). */
   private readonly all = new Set<TcpSocket>();
   private nextEphemeral: number;
-  private readonly pendingNotify = new Set<Notifiable>();
+  private pendingNotify: Notifiable[] = [];
   /** @internal Where outgoing frames are allocated. */
   readonly frames = new FrameSlab();
   private flushing = false;
@@ -211,18 +211,19 @@ export class TcpLayer implements TransportProtocol {
 
   /** @internal Runs `target`'s watchers once the current processing is over. */
   notify(target: Notifiable): void {
-    this.pendingNotify.add(target);
+    const q = this.pendingNotify;
+    if (q[q.length - 1] !== target && !q.includes(target)) q.push(target);
   }
 
   /** @internal Called at the end of every entry into the layer. */
   flushNotifications(): void {
-    if (this.flushing || this.pendingNotify.size === 0) return;
+    if (this.flushing || this.pendingNotify.length === 0) return;
     this.flushing = true;
     try {
-      for (let guard = 0; this.pendingNotify.size > 0 && guard < 10_000; guard++) {
-        const next = this.pendingNotify.values().next().value!;
-        this.pendingNotify.delete(next);
-        next.notifyWatchers();
+      for (let guard = 0; this.pendingNotify.length > 0 && guard < 10_000; guard++) {
+        const batch = this.pendingNotify;
+        this.pendingNotify = [];
+        for (const t of batch) t.notifyWatchers();
       }
     } finally {
       this.flushing = false;
