@@ -119,6 +119,7 @@ export interface ClientConnectionOptions {
   readonly node?: string;
   /** Number of the connection in traces. Default 1. */
   readonly id?: number;
+  /** Parser limits; the body limit defaults to DEFAULT_CLIENT_MAX_BODY (64 MiB). */
   readonly limits?: Partial<HttpLimits>;
   /** Requests in flight at once. Default 16. */
   readonly maxPipelined?: number;
@@ -157,6 +158,9 @@ interface Pending {
 
 const encoder = new TextEncoder();
 
+/** A client downloads more than a server accepts in a request: 64 MiB unless `limits` says otherwise. */
+export const DEFAULT_CLIENT_MAX_BODY = 64 * 1024 * 1024;
+
 export class ClientConnection {
   readonly id: number;
   private readonly conn: HttpConnection;
@@ -189,7 +193,10 @@ export class ClientConnection {
     this.id = options.id ?? 1;
     this.continueTimeout = options.continueTimeout ?? SECOND;
     this.firstConnect = { start: options.connectStart, end: options.connectEnd };
-    this.conn = new HttpConnection('client', { limits: options.limits, maxPipelined: options.maxPipelined });
+    this.conn = new HttpConnection('client', {
+      limits: { maxBodyBytes: DEFAULT_CLIENT_MAX_BODY, ...options.limits },
+      maxPipelined: options.maxPipelined,
+    });
     if (this.trace.wants('http.connection')) {
       this.trace.emit({
         type: 'http.connection',
