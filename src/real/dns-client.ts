@@ -1,27 +1,30 @@
 /**
- * `netlab dig` and `netlab nslookup`: the project's stub resolver and exchange code
- * (src/application/dns) over real sockets — node:dgram for UDP, node:net (connectNet) for
- * TCP — printing what BIND's tools print (src/tools/format/dig.ts, nslookup.ts).
+ * `netlab dig`, `netlab nslookup` and `netlab host`: the very code the shell's commands
+ * run (src/tools/dns: dig's option parser and lookups, nslookup, host) over real sockets
+ * — node:dgram for UDP, node:net (connectNet) for TCP — printing what BIND's tools print.
  *
  * Real-mode IDs come from a Random seeded by the OS's CSPRNG; UDP source ports are left
  * to the kernel (Linux randomizes ephemeral ports), since binding a chosen port can only
- * fail asynchronously with node:dgram.
+ * fail asynchronously with node:dgram. Each query's UDP socket is connected to its
+ * server, as dig's and glibc's are, so an ICMP port unreachable comes back as
+ * ECONNREFUSED: "connection refused", not a timeout.
  */
 import dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import { RecordType, typeNumber } from '../application/dns/dns-constants.ts';
-import type { ExchangeResult } from '../application/dns/dns-exchange.ts';
 import {
   DatagramQueue,
   type DnsDatagramSocket,
   type DnsIo,
   plainDeferred,
 } from '../application/dns/dns-io.ts';
-import { parseResolvConf } from '../application/dns/resolv-conf.ts';
-import { StubResolver } from '../application/dns/stub-resolver.ts';
+import { DEFAULT_RESOLV_CONF, parseResolvConf, type ResolvConf } from '../application/dns/resolv-conf.ts';
 import { Random } from '../sim/random.ts';
-import { digFailureLines, digLines, digShortLines } from '../tools/format/dig.ts';
-import { nslookupLines } from '../tools/format/nslookup.ts';
+import { type DigCommandLine, parseDigCommandLine } from '../tools/dns/dig-options.ts';
+import { runDig } from '../tools/dns/dig-run.ts';
+import { runHost } from '../tools/dns/host-run.ts';
+import { runNslookup } from '../tools/dns/nslookup-run.ts';
+import type { DnsToolEnvironment } from '../tools/dns/query-loop.ts';
 import { connectNet } from './net-stream.ts';
 import { realClock } from './real-clock.ts';
 
@@ -36,16 +39,27 @@ export function realDnsIo(): DnsIo {
     openUdp(): DnsDatagramSocket {
       const socket = dgram.createSocket('udp4');
       const queue = new DatagramQueue(io);
+      let peer: { address: string; port: number } | undefined;
       socket.on('message', (msg, rinfo) =>
         queue.push({ data: new Uint8Array(msg), from: { address: rinfo.address, port: rinfo.port } }),
       );
-      socket.on('error', () => queue.close());
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ECONNREFUSED' && peer) queue.push({ refused: peer });
+        else queue.close();
+      });
       socket.bind(0);
       return {
         get localPort() {
           return socket.address().port;
         },
-        send: (data, to) => socket.send(data, to.port, to.address),
+        send: (data, to) => {
+          if (peer) {
+            socket.send(data);
+            return;
+          }
+          peer = { address: to.address, port: to.port };
+          socket.connect(to.port, to.address, () => socket.send(data));
+        },
         receive: (timeout) => queue.receive(timeout),
         close() {
           queue.close();
@@ -62,17 +76,70 @@ export function realDnsIo(): DnsIo {
   return io;
 }
 
-/** The first nameserver of /etc/resolv.conf (127.0.0.1 when there is none). */
-export function systemNameserver(): string {
+/** /etc/resolv.conf, or glibc's defaults (127.0.0.1) when it cannot be read. */
+export function systemResolvConf(): ResolvConf {
   try {
-    return parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8')).nameservers[0]!;
+    return parseResolvConf(readFileSync('/etc/resolv.conf', 'utf8'));
   } catch {
-    return '127.0.0.1';
+    return DEFAULT_RESOLV_CONF;
   }
 }
 
+/** The first nameserver of /etc/resolv.conf (127.0.0.1 when there is none). */
+export function systemNameserver(): string {
+  return systemResolvConf().nameservers[0]!;
+}
+
+export interface ToolOutput {
+  /** What the tool printed on standard output. */
+  readonly lines: string[];
+  /** What it printed on standard error. */
+  readonly errors: string[];
+  /** The exit status the real tool would give. */
+  readonly status: number;
+}
+
+/** The environment of this host: its resolv.conf, getaddrinfo, the wall clock. */
+export function realDnsEnvironment(out: (l: string) => void, err: (l: string) => void): DnsToolEnvironment {
+  const conf = systemResolvConf();
+  return {
+    nameservers: conf.nameservers,
+    search: conf.search,
+    ndots: conf.ndots,
+    async resolveServer(name) {
+      try {
+        return (await lookup(name, { family: 4 })).address;
+      } catch {
+        return undefined;
+      }
+    },
+    whenMs: () => Date.now(),
+    out,
+    err,
+  };
+}
+
+async function collect(run: (env: DnsToolEnvironment) => Promise<number>): Promise<ToolOutput> {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const status = await run(
+    realDnsEnvironment(
+      (l) => lines.push(l),
+      (l) => errors.push(l),
+    ),
+  );
+  return { lines, errors, status };
+}
+
+/** dig's command line, parsed; throws an Error with dig's message for a usage error. */
+export function parseDigArgs(argv: readonly string[]): DigCommandLine {
+  const cmd = parseDigCommandLine(argv);
+  if ('error' in cmd) throw new Error([...cmd.out, ...cmd.error].join('\n'));
+  return cmd;
+}
+
 export interface RealDigOptions {
-  /** Default: /etc/resolv.conf's first nameserver. */
+  /** Default: /etc/resolv.conf's nameservers. */
   readonly server?: string;
   readonly port?: number;
   readonly name: string;
@@ -80,125 +147,41 @@ export interface RealDigOptions {
   readonly type?: string;
   readonly tcp?: boolean;
   readonly short?: boolean;
-  /** Recursion desired (+norecurse clears it). Default true. */
-  readonly recurse?: boolean;
-  /** EDNS UDP size (dig's default 1232); 0 for +noedns. */
-  readonly ednsSize?: number;
-  /** Seconds per try (dig's +timeout, default 5). */
-  readonly timeout?: number;
-  /** Tries (dig's +tries, default 3). */
-  readonly tries?: number;
-  /** The arguments to echo in the header (default: rebuilt from the options). */
-  readonly args?: readonly string[];
 }
 
-export interface ToolOutput {
-  readonly lines: string[];
-  /** The exit status the real tool would give. */
-  readonly status: number;
-}
-
-/** Runs one dig query over real sockets. */
-export async function realDig(options: RealDigOptions): Promise<ToolOutput & { result: ExchangeResult }> {
-  const serverGiven = options.server !== undefined;
-  const server = { address: options.server ?? systemNameserver(), port: options.port ?? 53 };
-  const type = typeNumber(options.type ?? 'A');
-  if (type === undefined) throw new Error(`unknown type ${options.type}`);
-  const args = options.args ?? [
-    ...(serverGiven ? [`@${server.address}`] : []),
-    ...(options.port !== undefined ? ['-p', String(options.port)] : []),
-    options.name,
-    ...(options.type ? [options.type] : []),
-    ...(options.tcp ? ['+tcp'] : []),
-    ...(options.short ? ['+short'] : []),
+/** The dig command line for the simple options. */
+export function digArgs(o: RealDigOptions): string[] {
+  return [
+    ...(o.server !== undefined ? [`@${o.server}`] : []),
+    ...(o.port !== undefined ? ['-p', String(o.port)] : []),
+    o.name,
+    ...(o.type ? [o.type] : []),
+    ...(o.tcp ? ['+tcp'] : []),
+    ...(o.short ? ['+short'] : []),
   ];
-  const stub = new StubResolver(realDnsIo());
-  const result = await stub.query(options.name, type, {
-    server,
-    tcp: options.tcp ?? false,
-    rd: options.recurse ?? true,
-    ednsSize: options.ednsSize ?? 1232,
-    timeout: options.timeout ?? 5,
-    tries: options.tries ?? 3,
-  });
-  if (!result.ok) {
-    const tries = options.tries ?? 3;
-    return {
-      lines: digFailureLines(args, server, new Array(tries).fill('timed out'), { serverGiven }),
-      status: 9,
-      result,
-    };
-  }
-  if (options.short) return { lines: digShortLines(result.response), status: 0, result };
-  return {
-    lines: digLines({
-      args,
-      serverGiven,
-      response: result.response,
-      server: result.server,
-      transport: result.transport,
-      retriedOverTcp: result.retriedOverTcp,
-      rttNs: result.rtt,
-      whenMs: Date.now(),
-      size: result.bytes.length,
-    }),
-    status: 0,
-    result,
-  };
 }
 
-/**
- * Reads dig's command line: `[@SERVER] [-p PORT] NAME [TYPE] [+tcp] [+short]
- * [+norecurse] [+noedns] [+timeout=N] [+tries=N]`.
- */
-export function parseDigArgs(argv: readonly string[]): RealDigOptions {
-  let server: string | undefined;
-  let port: number | undefined;
-  let name: string | undefined;
-  let type: string | undefined;
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('@')) server = a.slice(1);
-    else if (a === '-p') port = Number(argv[++i]);
-    else if (a.startsWith('+')) {
-      const [k, v] = a.slice(1).split('=');
-      flags[k!] = v ?? true;
-    } else if (name === undefined) name = a;
-    else if (type === undefined && typeNumber(a) !== undefined) type = a.toUpperCase();
-    else throw new Error(`dig: unexpected argument '${a}'`);
-  }
-  if (name === undefined) throw new Error('dig: no name given');
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
-    throw new Error('dig: bad port');
-  return {
-    ...(server !== undefined ? { server } : {}),
-    ...(port !== undefined ? { port } : {}),
-    name,
-    ...(type !== undefined ? { type } : {}),
-    tcp: flags.tcp === true || flags.vc === true,
-    short: flags.short === true,
-    recurse: flags.norecurse === undefined && flags.norec === undefined,
-    ednsSize: flags.noedns !== undefined ? 0 : 1232,
-    ...(typeof flags.timeout === 'string' ? { timeout: Number(flags.timeout) } : {}),
-    ...(typeof flags.tries === 'string' ? { tries: Number(flags.tries) } : {}),
-    args: [...argv],
-  };
+/** Runs dig over real sockets: a parsed command line, or the simple options. */
+export async function realDig(what: DigCommandLine | RealDigOptions): Promise<ToolOutput> {
+  const cmd = 'lookups' in what ? what : parseDigArgs(digArgs(what));
+  return collect((env) => runDig(realDnsIo(), cmd, env));
 }
 
-/** `nslookup NAME [SERVER]` with `-port=P`: A then AAAA, as BIND's nslookup does. */
-export async function realNslookup(options: {
-  name: string;
-  server?: string;
-  port?: number;
-}): Promise<ToolOutput> {
-  const server = { address: options.server ?? systemNameserver(), port: options.port ?? 53 };
-  const stub = new StubResolver(realDnsIo());
-  const responses = [];
-  for (const type of [RecordType.A, RecordType.AAAA]) {
-    const r = await stub.query(options.name, type, { server, timeout: 2, tries: 2 });
-    responses.push(r.ok ? r.response : undefined);
-    if (r.ok && r.response.rcode !== 0) break;
-  }
-  return nslookupLines({ name: options.name, server, responses });
+/** `nslookup [-opt...] NAME [SERVER]` over real sockets. */
+export function realNslookupArgs(argv: readonly string[]): Promise<ToolOutput> {
+  return collect((env) => runNslookup(realDnsIo(), argv, env));
+}
+
+/** `nslookup NAME [SERVER]` with `-port=P`. */
+export function realNslookup(options: { name: string; server?: string; port?: number }): Promise<ToolOutput> {
+  return realNslookupArgs([
+    ...(options.port !== undefined ? [`-port=${options.port}`] : []),
+    options.name,
+    ...(options.server !== undefined ? [options.server] : []),
+  ]);
+}
+
+/** `host [-t TYPE] [-p PORT] ... NAME [SERVER]` over real sockets. */
+export function realHost(argv: readonly string[]): Promise<ToolOutput> {
+  return collect((env) => runHost(realDnsIo(), argv, env));
 }

@@ -22,12 +22,23 @@ describe('the resolver cache', () => {
   it('counts TTLs down in time and forgets an entry when its TTL runs out', () => {
     const c = new DnsCache();
     c.putRRset([a('www.example.com.', '192.0.2.1', 100), a('www.example.com.', '192.0.2.2', 100)], 0);
+    // Whole seconds of the clock, as BIND counts: 100 - 30 at t = 30.5 s.
     expect(c.get('WWW.example.com.', 1, 30.5 * SECOND)).toEqual({
       kind: 'positive',
-      records: [a('www.example.com.', '192.0.2.1', 69), a('www.example.com.', '192.0.2.2', 69)],
+      records: [a('www.example.com.', '192.0.2.1', 70), a('www.example.com.', '192.0.2.2', 70)],
     });
     expect(c.get('www.example.com.', 1, 100 * SECOND)).toBeUndefined();
     expect(c.size).toBe(0);
+  });
+
+  it('says the full TTL within the second it stored the answer, one less at the next tick', () => {
+    const c = new DnsCache();
+    c.putRRset([a('www.example.com.', '192.0.2.1', 300)], 0.12 * SECOND);
+    const ttl = (t: number) => c.ttlLeft('www.example.com.', 1, t);
+    expect([ttl(0.12 * SECOND + 8000), ttl(0.999 * SECOND), ttl(SECOND), ttl(299.5 * SECOND)]).toEqual([
+      300, 300, 299, 1,
+    ]);
+    expect(ttl(300 * SECOND)).toBeUndefined();
   });
 
   it('caches NXDOMAIN for every type and NODATA per type, for min(SOA TTL, MINIMUM)', () => {

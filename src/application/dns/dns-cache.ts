@@ -8,6 +8,10 @@
  * Bounded: at most `maxEntries` entries, least recently used evicted first; TTLs capped
  * at `maxTtl` (BIND's max-cache-ttl, 7 days) and `maxNegativeTtl` (max-ncache-ttl, 3 hours).
  * Glue and referral data never replace an answer still alive (ranking).
+ *
+ * TTLs count in whole seconds of the clock, as BIND and Unbound keep them (expiry = the
+ * current second + TTL; left = expiry − the current second): an answer read again within
+ * the same second still says 300, and it drops by one at every tick of the second.
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { SECOND, type Time } from '../../sim/time.ts';
@@ -106,7 +110,7 @@ export class DnsCache {
   /** Seconds left of an entry (for traces). */
   ttlLeft(name: string, type: number, now: Time): number | undefined {
     const e = this.map.get(this.key(name, type)) ?? this.map.get(this.key(name, ANY_TYPE));
-    return e && e.expires > now ? Math.floor((e.expires - now) / SECOND) : undefined;
+    return e && e.expires > now ? secondsLeft(e.expires, now) : undefined;
   }
 
   /** Stores one RRset (all records share name, type and the first record's TTL). */
@@ -125,7 +129,7 @@ export class DnsCache {
       kind: 'positive',
       records: records.map((r) => ({ ...r, ttl })),
       soa: undefined,
-      expires: now + ttl * SECOND,
+      expires: expiry(now, ttl),
       rank,
     });
     // A name that now has data is no longer nonexistent.
@@ -152,7 +156,7 @@ export class DnsCache {
       kind,
       records: [],
       soa: soa && { ...soa, ttl },
-      expires: now + ttl * SECOND,
+      expires: expiry(now, ttl),
       rank: 'answer',
     });
     return ttl;
@@ -180,7 +184,7 @@ export class DnsCache {
         name: e.name,
         type: e.type === ANY_TYPE ? 'ANY' : typeName(e.type),
         kind: e.kind,
-        ttl: Math.floor((e.expires - now) / SECOND),
+        ttl: secondsLeft(e.expires, now),
         records: e.records.map((r) => withTtl(r, e.expires, now)),
         rank: e.rank,
       });
@@ -194,5 +198,15 @@ export class DnsCache {
 }
 
 function withTtl(r: DnsRecord, expires: Time, now: Time): DnsRecord {
-  return { ...r, ttl: Math.max(0, Math.floor((expires - now) / SECOND)) };
+  return { ...r, ttl: Math.max(0, secondsLeft(expires, now)) };
+}
+
+/** When an entry stored at `now` for `ttl` seconds expires: a whole second. */
+function expiry(now: Time, ttl: number): Time {
+  return (Math.floor(now / SECOND) + ttl) * SECOND;
+}
+
+/** Whole seconds left before `expires`, counted in seconds of the clock. */
+function secondsLeft(expires: Time, now: Time): number {
+  return Math.floor(expires / SECOND) - Math.floor(now / SECOND);
 }

@@ -7,12 +7,15 @@ import { type CommandRegistry, commandRegistry } from '../shell/shell.ts';
 import { arp } from './arp.ts';
 import { arping } from './arping.ts';
 import { arpspoof } from './arpspoof.ts';
+import { dig } from './dig.ts';
 import { echo } from './echo.ts';
 import { helpCommand } from './help.ts';
+import { host } from './host.ts';
 import { ip } from './ip.ts';
 import { iperf } from './iperf.ts';
 import { link, node } from './lab.ts';
 import { netstat } from './netstat.ts';
+import { nslookup } from './nslookup.ts';
 import { ping } from './ping.ts';
 import { ss } from './ss.ts';
 import { capture, tcpdump } from './tcpdump.ts';
@@ -30,6 +33,9 @@ export function builtinCommands(extra: readonly Command[] = []): CommandRegistry
     iperf,
     netstat,
     ss,
+    dig,
+    nslookup,
+    host,
     arpspoof,
     tcpdump,
     capture,

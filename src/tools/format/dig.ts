@@ -15,6 +15,10 @@
  *   the question section, without the blank line the other sections get.
  * - WHEN is strftime's `%a %b %d %H:%M:%S %Z %Y`; netlab prints UTC, from the simulated
  *   clock in simulations.
+ * - The display options (+[no]cmd, +[no]comments, +[no]question, +[no]answer,
+ *   +[no]authority, +[no]additional, +[no]stats, +short) drop their parts as dig 9.18
+ *   does: without comments go the header, the OPT pseudo-section, the section titles and
+ *   the blank line after each section; the blank line after the stats stays.
  *
  * Left out: +multiline, +yaml, +trace and +nssearch output, DNSSEC presentation.
  */
@@ -121,6 +125,47 @@ export function digWhen(epochMs: number): string {
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
+/** Which parts of the output dig prints (its display options). */
+export interface DigDisplay {
+  /** The banner (`; <<>> DiG ...`), `; (1 server found)`, `;; global options: +cmd`. */
+  readonly cmd: boolean;
+  /** `;; Got answer:`, the header, the OPT pseudo-section, section titles and blank lines. */
+  readonly comments: boolean;
+  readonly question: boolean;
+  readonly answer: boolean;
+  readonly authority: boolean;
+  readonly additional: boolean;
+  /** Query time, SERVER, WHEN, MSG SIZE. */
+  readonly stats: boolean;
+  /** `+short`: only the data of the answer records. */
+  readonly short: boolean;
+}
+
+/** dig's default display: everything, in the long form. */
+export const DIG_FULL_DISPLAY: DigDisplay = {
+  cmd: true,
+  comments: true,
+  question: true,
+  answer: true,
+  authority: true,
+  additional: true,
+  stats: true,
+  short: false,
+};
+
+/** dig's banner: `; <<>> DiG 9.18 <<>> ARGS`, the server count, the global options. */
+export function digBannerLines(
+  args: readonly string[],
+  options: { readonly serverGiven: boolean; readonly version?: string },
+): string[] {
+  return [
+    '',
+    `; <<>> DiG ${options.version ?? '9.18-netlab'} <<>> ${args.join(' ')}`,
+    ...(options.serverGiven ? ['; (1 server found)'] : []),
+    ';; global options: +cmd',
+  ];
+}
+
 export interface DigRun {
   /** The arguments as typed after `dig`. */
   readonly args: readonly string[];
@@ -130,6 +175,8 @@ export interface DigRun {
   readonly serverGiven: boolean;
   readonly response: DnsMessage;
   readonly server: { readonly address: string; readonly port: number };
+  /** The server as the user named it (`@ns1`), for the SERVER line; default its address. */
+  readonly serverName?: string;
   readonly transport: 'udp' | 'tcp';
   /** The UDP answer was truncated and the query retried over TCP. */
   readonly retriedOverTcp?: boolean;
@@ -139,22 +186,42 @@ export interface DigRun {
   readonly whenMs: number;
   /** Octets received. */
   readonly size: number;
+  /** What to print; default everything (`DIG_FULL_DISPLAY`). */
+  readonly display?: DigDisplay;
 }
 
 /** The whole output of `dig` for one answered query. */
 export function digLines(run: DigRun): string[] {
+  const d = run.display ?? DIG_FULL_DISPLAY;
+  const m = run.response;
   const lines: string[] = [];
   if (run.retriedOverTcp) lines.push(';; Truncated, retrying in TCP mode.');
-  lines.push('', `; <<>> DiG ${run.version ?? '9.18-netlab'} <<>> ${run.args.join(' ')}`);
-  if (run.serverGiven) lines.push('; (1 server found)');
-  lines.push(';; global options: +cmd', ';; Got answer:', ...digMessageLines(run.response));
-  lines.push(
-    `;; Query time: ${Math.floor(run.rttNs / 1_000_000)} msec`,
-    `;; SERVER: ${run.server.address}#${run.server.port}(${run.server.address}) (${run.transport.toUpperCase()})`,
-    `;; WHEN: ${digWhen(run.whenMs)}`,
-    `;; MSG SIZE  rcvd: ${run.size}`,
-    '',
-  );
+  if (d.short) return [...lines, ...digShortLines(m)];
+  if (d.cmd) lines.push(...digBannerLines(run.args, run));
+  if (d.comments) {
+    lines.push(';; Got answer:', ...digHeaderLines(m), '');
+    if (m.edns) lines.push(...digOptLines(m.edns));
+  }
+  const sections: [string, boolean, readonly string[]][] = [
+    ['QUESTION', d.question, m.questions.map(digQuestionLine)],
+    ['ANSWER', d.answer, m.answers.map(digRecordLine)],
+    ['AUTHORITY', d.authority, m.authority.map(digRecordLine)],
+    ['ADDITIONAL', d.additional, m.additional.map(digRecordLine)],
+  ];
+  for (const [name, shown, list] of sections) {
+    if (!shown || list.length === 0) continue;
+    if (d.comments) lines.push(`;; ${name} SECTION:`);
+    lines.push(...list);
+    if (d.comments) lines.push('');
+  }
+  if (d.stats)
+    lines.push(
+      `;; Query time: ${Math.floor(run.rttNs / 1_000_000)} msec`,
+      `;; SERVER: ${run.server.address}#${run.server.port}(${run.serverName ?? run.server.address}) (${run.transport.toUpperCase()})`,
+      `;; WHEN: ${digWhen(run.whenMs)}`,
+      `;; MSG SIZE  rcvd: ${run.size}`,
+      '',
+    );
   return lines;
 }
 
@@ -175,10 +242,7 @@ export function digFailureLines(
 ): string[] {
   return [
     ...errors.map((e) => `;; communications error to ${server.address}#${server.port}: ${e}`),
-    '',
-    `; <<>> DiG ${options.version ?? '9.18-netlab'} <<>> ${args.join(' ')}`,
-    ...(options.serverGiven ? ['; (1 server found)'] : []),
-    ';; global options: +cmd',
+    ...digBannerLines(args, options),
     ';; no servers could be reached',
   ];
 }
