@@ -101,8 +101,7 @@ export class TcpConnection {
   private readonly ourShift: number;
   private readonly out: TcpSegmentOut;
   private readonly ts = { value: 0, echoReply: 0 };
-  private readonly dataOptions: { timestamps?: { value: number; echoReply: number }; sack?: SackBlock[] } =
-    {};
+  private readonly dataOptions: MutableTcpOptions = tcpOptions();
   private lastCwnd = 0;
   private lastSsthresh = 0;
   private now: Time = 0;
