@@ -1,9 +1,11 @@
 /**
  * Builds a running network from a `ScenarioSpec`: nodes with their devices and stacks,
- * cables and shared media, addresses, routes, (optionally) global routing, and the DNS of
- * the `dns:` section (name servers, resolvers, every client's resolv.conf). This is the
- * "helper" layer of ns-3's vocabulary, driven by data instead of code.
+ * cables and shared media, addresses, routes, (optionally) global routing, the DNS of the
+ * `dns:` section (name servers, resolvers, every client's resolv.conf) and the web servers
+ * of the `web:` section. This is the "helper" layer of ns-3's vocabulary, driven by data
+ * instead of code.
  */
+import { installWebServer, type WebServer } from '../application/browser/web-server.ts';
 import { buildDnsHierarchy, type DnsHierarchy } from '../application/dns/dns-hierarchy.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { GlobalRouting } from '../internet/global-routing.ts';
@@ -20,6 +22,7 @@ import type { NetworkView } from '../tools/shell/command.ts';
 import { TcpLayer } from '../transport/tcp/tcp-layer.ts';
 import { UdpLayer } from '../transport/udp/udp-layer.ts';
 import type { DnsSpec, LinkSpec, NodeSpec, ScenarioSpec } from './scenario/spec.ts';
+import { siteFiles } from './web/site-files.ts';
 
 export interface BuiltLink {
   readonly spec: LinkSpec;
@@ -32,6 +35,8 @@ export class Network implements NetworkView {
   readonly routing: GlobalRouting | undefined;
   /** The DNS servers, resolvers and stub resolvers of the `dns:` section. */
   readonly dns: DnsHierarchy | undefined;
+  /** The web servers of the `web:` section. */
+  readonly web: readonly WebServer[];
   private readonly byName = new Map<string, Node>();
   private readonly media = new Map<string, SharedMedium>();
   private readonly addressToName = new Map<number, string>();
@@ -54,6 +59,13 @@ export class Network implements NetworkView {
       this.routing.watch();
     }
     this.dns = spec.dns ? this.buildDns(spec.dns) : undefined;
+    this.web = (spec.web ?? []).map((w) =>
+      installWebServer(this.requireNode(w.node), siteFiles(w), {
+        port: w.port,
+        protocols: w.protocols,
+        push: Object.fromEntries(w.push.map((p) => [p.page, p.resources])),
+      }),
+    );
   }
 
   private buildDns(dns: DnsSpec): DnsHierarchy {

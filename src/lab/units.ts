@@ -93,6 +93,21 @@ export function parseQueueLimit(text: string | number): QueueLimit | undefined {
   return Number.isSafeInteger(bytes) && bytes >= 1 ? { bytes } : undefined;
 }
 
+/**
+ * A size in bytes: a whole number (`1470`) or a number with a byte unit (`20KB` = 20,000,
+ * `20KiB` = 20,480, `1.5MB`, `512B`). Returns undefined unless it is a whole number of
+ * bytes, at least 0.
+ */
+export function parseByteSize(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isSafeInteger(text) && text >= 0 ? text : undefined;
+  const m = new RegExp(`^${NUMBER}\\s*([A-Za-z]*)$`).exec(text.trim());
+  if (!m) return undefined;
+  const scale = m[2] === '' ? 1 : BYTE_UNITS[m[2]!.toLowerCase()];
+  if (scale === undefined) return undefined;
+  const bytes = Number(m[1]) * scale;
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : undefined;
+}
+
 /** `100 packets`, `64000 bytes`. */
 export function formatQueueLimit(limit: QueueLimit): string {
   return 'packets' in limit ? `${limit.packets} packets` : `${limit.bytes} bytes`;

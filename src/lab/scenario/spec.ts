@@ -41,6 +41,41 @@ export interface ScenarioSpec {
   readonly script: readonly ScriptStep[];
   /** The lab's DNS (`dns:`); absent when the file has none. */
   readonly dns?: DnsSpec;
+  /** Web servers (`web:`); absent when the file has none. */
+  readonly web?: readonly WebServerSpec[];
+}
+
+/**
+ * A web server on a node (`web:`): HTTP/1.0, 1.1 and HTTP/2 with prior knowledge on one
+ * port, serving in-memory files. Started by the network with `installWebServer`
+ * (src/application/browser/web-server.ts); generated content comes from
+ * src/lab/web/site-files.ts.
+ */
+export interface WebServerSpec {
+  readonly node: string;
+  readonly port: number;
+  /** `both` (default): HTTP/1.x and h2c on the same port; `http1` or `h2` only. */
+  readonly protocols: 'both' | 'http1' | 'h2';
+  readonly files: readonly WebFileSpec[];
+  /** A generated page: /index.html referring to generated stylesheets, scripts and images. */
+  readonly page?: WebPageSpec;
+  /** HTTP/2 server push: resources sent with a page before they are asked for. */
+  readonly push: readonly { readonly page: string; readonly resources: readonly string[] }[];
+}
+
+/** A file: its text, or generated content of a size. */
+export type WebFileSpec =
+  | { readonly path: string; readonly text: string }
+  | { readonly path: string; readonly size: number };
+
+export interface WebPageSpec {
+  readonly images: number;
+  readonly scripts: number;
+  readonly stylesheets: number;
+  /** Bytes of each generated resource. */
+  readonly size: number;
+  /** Bytes the HTML is padded to (0: just the markup). */
+  readonly htmlSize: number;
 }
 
 /**
