@@ -570,6 +570,11 @@ export class TcpConnection {
       return;
     }
     if (r.finReceived || !(st === 'ESTABLISHED' || st === 'FIN-WAIT-1' || st === 'FIN-WAIT-2')) return;
+    if (this.orphaned && dataLen > 0 && segStart + dataLen > r.nxtOffset) {
+      // RFC 1122 §4.2.2.13: new data after CLOSE cannot be delivered; a RST says it was lost.
+      this.abort(now);
+      return;
+    }
     const dataOff = segStart - 1;
     let whole = true;
     if (dataLen > 0) {

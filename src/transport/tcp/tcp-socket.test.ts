@@ -278,3 +278,25 @@ describe('path MTU discovery', () => {
     expect(icmp[0]).toBe(4); // fragmentation needed
   });
 });
+
+describe('data after close', () => {
+  it('new data reaching a socket the application closed is answered with a RST (RFC 1122 §4.2.2.13)', async () => {
+    const { sim, a, b } = pair();
+    const l = b.tcp.listen(80);
+    const states: string[] = [];
+    sim.trace.on('tcp.state', (e) => states.push(`${e.node}:${e.to}:${e.cause}`));
+    let err: StreamError | undefined;
+    void l.accept().then((s) => s.close()); // closes at once, reads nothing
+    void a.tcp.connect('10.0.0.2', 80).then(async (c) => {
+      await sim.sleep(100 * MILLISECOND); // the server's FIN has arrived: CLOSE-WAIT
+      await c.write(new Uint8Array(500));
+      expect(await c.read()).toBe(null); // the FIN came first
+      await sim.sleep(100 * MILLISECOND); // then the RST in answer to the 500 bytes
+      await c.write(new Uint8Array(1)).catch((e) => (err = e));
+    });
+    await sim.run(5 * SECOND);
+    expect(states).toContain('b:CLOSED:abort');
+    expect(states).toContain('a:CLOSED:rcv-rst');
+    expect(err?.code).toBe('connection-reset');
+  });
+});
