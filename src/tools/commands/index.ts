@@ -7,6 +7,8 @@ import { type CommandRegistry, commandRegistry } from '../shell/shell.ts';
 import { arp } from './arp.ts';
 import { arping } from './arping.ts';
 import { arpspoof } from './arpspoof.ts';
+import { browser } from './browser.ts';
+import { curl } from './curl.ts';
 import { dig } from './dig.ts';
 import { echo } from './echo.ts';
 import { helpCommand } from './help.ts';
@@ -39,6 +41,8 @@ export function builtinCommands(extra: readonly Command[] = []): CommandRegistry
     arpspoof,
     tcpdump,
     capture,
+    curl,
+    browser,
     echo,
     link,
     node,

@@ -1,0 +1,114 @@
+/**
+ * `browser`: loads a page the way a web browser does and prints its waterfall (the
+ * browser's network panel as a table, src/tools/format/waterfall.ts) and its page-load
+ * time. The browser is src/application/browser: WHATWG URL parsing, the node's resolver
+ * (and the lab's host names), 6 connections per origin, subresources from the HTML and
+ * its stylesheets, cookies, redirects.
+ *
+ *   browser [--http1.0 | --http1.1 | --pipelining | --h2] [--connections N] [--no-bars] URL
+ *
+ * It prints the URL broken down first (scheme, host, registrable domain, subdomain,
+ * port, path, query), then the table when the load ends, and closes its connections
+ * (each then goes through TCP's 4-way close). Exit status 0 when the page loaded (even
+ * with failed subresources), 1 when the page itself failed, 2 for usage errors.
+ */
+import { BrowserError } from '../../application/browser/browser-error.ts';
+import { simBrowser } from '../../application/browser/browser-sim.ts';
+import type { BrowserProtocol } from '../../application/browser/resource-timing.ts';
+import { breakDownUrl } from '../../application/browser/url-breakdown.ts';
+import { formatIpv4Address } from '../../internet/ipv4-address.ts';
+import { TCP } from '../../transport/tcp/tcp-layer.ts';
+import { waterfallLines } from '../format/waterfall.ts';
+import type { Command } from '../shell/command.ts';
+import { integerValue } from '../shell/option-values.ts';
+import { parseOptions } from '../shell/options.ts';
+import { resolveHost } from '../shell/resolve-host.ts';
+
+const SPEC = {
+  program: 'browser',
+  options: {
+    http10: { long: 'http1.0' },
+    http11: { long: 'http1.1' },
+    pipelining: { long: 'pipelining' },
+    h2: { long: 'h2' },
+    connections: {
+      long: 'connections',
+      value: integerValue({ label: 'invalid connection count', min: 1, max: 64 }),
+    },
+    noBars: { long: 'no-bars' },
+  },
+} as const;
+
+const PROTOCOL_NAMES: Record<BrowserProtocol, string> = {
+  'http1.0': 'HTTP/1.0',
+  'http1.1': 'HTTP/1.1 keep-alive',
+  'http1.1-pipelining': 'HTTP/1.1 pipelining',
+  h2: 'HTTP/2 (prior knowledge)',
+};
+
+export const browser: Command = {
+  name: 'browser',
+  summary: 'load a web page and show its waterfall',
+  scope: 'node',
+  async run(argv, ctx) {
+    const parsed = parseOptions(argv, SPEC);
+    if ('error' in parsed) {
+      ctx.err(parsed.error);
+      return 2;
+    }
+    const o = parsed.options;
+    const chosen = [o.http10, o.http11, o.pipelining, o.h2].filter(Boolean).length;
+    if (parsed.positionals.length !== 1 || chosen > 1) {
+      ctx.err(
+        'usage: browser [--http1.0 | --http1.1 | --pipelining | --h2] [--connections N] [--no-bars] URL',
+      );
+      return 2;
+    }
+    const node = ctx.node!;
+    if (!node.service(TCP)) {
+      ctx.err('browser: this node has no TCP');
+      return 1;
+    }
+    const protocol: BrowserProtocol = o.http10
+      ? 'http1.0'
+      : o.pipelining
+        ? 'http1.1-pipelining'
+        : o.h2
+          ? 'h2'
+          : 'http1.1';
+    const input = parsed.positionals[0]!;
+    const url = breakDownUrl(input);
+    if (url instanceof BrowserError) {
+      ctx.err(`browser: ${input}: ${url.netError}`);
+      return 1;
+    }
+    ctx.out(`${url.href}`);
+    ctx.out(
+      `  scheme ${url.scheme}, host ${url.host}` +
+        (url.registrableDomain
+          ? ` (subdomain '${url.subdomain}', domain ${url.registrableDomain}, public suffix ${url.publicSuffix})`
+          : url.hostKind === 'domain'
+            ? ' (no registrable domain)'
+            : ` (an ${url.hostKind === 'ipv4' ? 'IPv4' : 'IPv6'} address)`) +
+        `, port ${url.port}, path ${url.path}${url.query ? `, query ${url.query}` : ''}`,
+    );
+    ctx.out(`  ${PROTOCOL_NAMES[protocol]}, at most ${o.connections ?? 6} connections per origin`);
+    const b = simBrowser(node, {
+      protocol,
+      limits: { maxConnectionsPerHost: o.connections ?? 6 },
+      lookup: async (host) => {
+        const r = await resolveHost(ctx, host);
+        return 'error' in r ? r : [formatIpv4Address(r.address)];
+      },
+    });
+    const page = await b.navigate(input);
+    b.close();
+    ctx.out('');
+    for (const line of waterfallLines(page, { barWidth: o.noBars ? 0 : 40 })) ctx.out(line);
+    if (page.error) {
+      ctx.err(`browser: ${page.url?.href ?? input}: ${page.error.netError} (${page.error.message})`);
+      return 1;
+    }
+    return 0;
+  },
+};
