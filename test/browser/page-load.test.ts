@@ -122,6 +122,37 @@ describe('a page and its subresources', () => {
   });
 });
 
+describe('name resolution', () => {
+  it('looks a host up once: the first request shows the DNS time, the others wait for it or hit the cache', async () => {
+    const lab = webLab({
+      '/index.html': '<img src="http://img.test/a.png"><img src="http://img.test/b.png">',
+      '/a.png': 'a',
+      '/b.png': 'b',
+    });
+    const asked: string[] = [];
+    const browser = simBrowser(lab.network.requireNode('client'), {
+      lookup: async (host) => {
+        asked.push(host);
+        await lab.sim.sleep(30 * MILLISECOND);
+        return host === 'img.test' ? ['10.0.2.80'] : { error: 'Name or service not known' };
+      },
+    });
+    const page = await load(lab, browser, 'http://img.test/');
+    expect(asked).toEqual(['img.test']);
+    const [doc, a, b] = page.resources;
+    expect(doc!.dnsEnd! - doc!.dnsStart!).toBe(30 * MILLISECOND);
+    expect(a!.dnsStart).toBeUndefined();
+    expect(b!.dnsStart).toBeUndefined();
+    // A second navigation within the cache's minute asks nobody.
+    await load(lab, browser, 'http://img.test/');
+    expect(asked).toEqual(['img.test']);
+    // After it, the name is looked up again.
+    await lab.sim.run(lab.sim.now + 61 * SECOND);
+    await load(lab, browser, 'http://img.test/a.png');
+    expect(asked).toEqual(['img.test', 'img.test']);
+  });
+});
+
 describe('connections per protocol', () => {
   const twenty = imagePage(20);
 
@@ -188,6 +219,17 @@ describe('connections per protocol', () => {
     const firstBack = Math.min(...images.map((r) => r.responseStart!));
     expect(lastSent).toBeLessThan(firstBack);
     expect(lab.server.accepted).toEqual({ http1: 0, h2: 1 });
+  });
+
+  it('opens new connections after the server closed the idle ones', async () => {
+    const lab = webLab(twenty, { server: { idleTimeout: 5 * SECOND } });
+    const browser = simBrowser(lab.network.requireNode('client'));
+    const first = await load(lab, browser, URL0);
+    await lab.sim.run(lab.sim.now + 10 * SECOND);
+    const again = await load(lab, browser, URL0);
+    expect(again.resources.every((r) => r.status === 200)).toBe(true);
+    expect(again.connections).toHaveLength(6);
+    expect(again.connections[0]!.id).toBe(first.connections.length + 1);
   });
 
   it('gives identical waterfalls run after run', async () => {

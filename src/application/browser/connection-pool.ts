@@ -231,6 +231,13 @@ export class ConnectionPool {
   }
 
   private schedule(o: Origin): void {
+    // Idle HTTP/1.x connections the server closed meanwhile (its keep-alive timeout) go.
+    for (const c of [...o.conns]) {
+      if (!c.dead && c.h1 && !c.h1.usable && c.pending === 0) {
+        this.retire(c);
+        o.conns.splice(o.conns.indexOf(c), 1);
+      }
+    }
     while (o.queue.length > 0 && !this.closed) {
       const c = this.pick(o);
       if (c) {
