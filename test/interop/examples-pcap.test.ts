@@ -52,6 +52,7 @@ describe.skipIf(!hasTshark())('tshark dissects every example capture cleanly', (
         const stack = r[0]!.split(':');
         if (stack.includes('icmp')) return 'ICMP';
         if (stack.includes('arp')) return 'ARP';
+        if (stack.includes('udp') && stack.includes('dns')) return 'DNS';
         if (stack.includes('udp')) return 'UDP';
         if (stack.includes('tcp')) return 'TCP';
         return stack.at(-1)!;

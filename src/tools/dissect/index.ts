@@ -1,6 +1,6 @@
 /**
- * Packet dissection: a frame's bytes → its layers (Ethernet > ARP | IPv4 > ICMP | UDP |
- * TCP) with every field located in the bytes, and the packet list's summary. Never throws:
+ * Packet dissection: a frame's bytes → its layers (Ethernet > ARP | IPv4 > ICMP | UDP
+ * [> DNS] | TCP) with every field located in the bytes, and the packet list's summary. Never throws:
  * truncated or malformed bytes give a layer with a `problem`, as Wireshark marks them.
  */
 import { DissectionBuilder } from './builder.ts';

@@ -3,6 +3,7 @@
  * protocol, each a tree of fields that know which bytes they came from) and the one-line
  * summary of the packet list. The web lab's inspector, `tcpdump` and the tour read these.
  */
+import type { DnsMessage } from '../../application/dns/dns-message.ts';
 
 export interface Field {
   /** Wireshark-style label: `Time to Live`, `Source Address`. */
@@ -71,6 +72,13 @@ export type Decoded =
       readonly kind: 'udp';
       readonly sourcePort: number;
       readonly destinationPort: number;
+      readonly length: number;
+    }
+  | {
+      readonly kind: 'dns';
+      /** The message as the DNS codec reads it. */
+      readonly message: DnsMessage;
+      /** Its length in octets (the UDP payload). */
       readonly length: number;
     }
   | {

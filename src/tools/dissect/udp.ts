@@ -1,7 +1,8 @@
-/** UDP (RFC 768): ports, length, checksum over the pseudo-header. */
+/** UDP (RFC 768): ports, length, checksum over the pseudo-header; DNS on port 53 above it. */
 import { internetChecksum } from '../../internet/checksum.ts';
 import { pseudoHeaderSum } from '../../internet/pseudo-header.ts';
 import type { DissectionBuilder } from './builder.ts';
+import { DNS_PORT, dissectDns } from './dns.ts';
 import type { IpContext } from './ipv4.ts';
 import { field, hex } from './types.ts';
 
@@ -55,4 +56,6 @@ export function dissectUdp(b: DissectionBuilder, at: number, ip: IpContext): voi
     },
     `${sport} → ${dport} Len=${Math.max(0, length - 8)}`,
   );
+  if (lengthOk && length > 8 && (sport === DNS_PORT || dport === DNS_PORT))
+    dissectDns(b, at + 8, at + length);
 }

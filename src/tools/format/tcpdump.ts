@@ -6,6 +6,7 @@
  *   00:00:02.000000 IP h1.40000 > h2.http: Flags [S], seq 1000, win 64240, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0
  *   00:00:02.000100 IP h2.http > h1.40000: Flags [S.], seq 5000, ack 1001, win 65160, ..., length 0
  *   00:00:02.000200 IP h1.40000 > h2.http: Flags [.], ack 1, win 502, length 0
+ *   00:00:03.000000 IP laptop.40000 > resolver.domain: 6879+ A? www.example.com. (33)
  *
  * Rules from tcpdump's print-arp.c, print-icmp.c, print-udp.c and print-tcp.c:
  * - the time is the time of day (simulated time starts at midnight), `%02d:%02d:%02d.%06d`;
@@ -22,6 +23,7 @@
 import { formatIpv4Address } from '../../internet/ipv4-address.ts';
 import { formatMac } from '../../link/mac-address.ts';
 import type { Decoded, Dissection, TcpOptionView } from '../dissect/index.ts';
+import { tcpdumpDnsText } from './tcpdump-dns.ts';
 
 /** Port names tcpdump takes from /etc/services (the ones the lab uses). */
 const SERVICES: Record<number, string> = {
@@ -141,7 +143,14 @@ export class TcpdumpPrinter {
       return `${prefix}IP ${verbose}${this.host(ip.source)} > ${this.host(ip.destination)}: ${this.icmp(top)}`;
     }
     if (top.kind === 'udp') {
-      return `${prefix}IP ${verbose}${this.host(ip.source)}.${this.port(top.sourcePort)} > ${this.host(ip.destination)}.${this.port(top.destinationPort)}: UDP, length ${Math.max(0, top.length - 8)}`;
+      const dns = d.layers[3];
+      const what =
+        dns?.protocol !== 'DNS'
+          ? `UDP, length ${Math.max(0, top.length - 8)}`
+          : dns.decoded?.kind === 'dns'
+            ? tcpdumpDnsText(dns.decoded.message, dns.decoded.length, this.options.verbose)
+            : '[|domain]';
+      return `${prefix}IP ${verbose}${this.host(ip.source)}.${this.port(top.sourcePort)} > ${this.host(ip.destination)}.${this.port(top.destinationPort)}: ${what}`;
     }
     if (top.kind === 'tcp') {
       return `${prefix}IP ${verbose}${this.host(ip.source)}.${this.port(top.sourcePort)} > ${this.host(ip.destination)}.${this.port(top.destinationPort)}: ${this.tcp(ip, top)}`;

@@ -1,0 +1,35 @@
+/**
+ * Test frames: a DNS message inside Ethernet / IPv4 / UDP with correct checksums, as a
+ * capture would hold it. Used by the dissector's and tcpdump's tests and by the tshark
+ * interop test.
+ */
+import { writeIpv4Header } from '../../internet/ipv4.ts';
+import { writeEthernetHeader } from '../../link/ethernet.ts';
+import { serializeUdp } from '../../transport/udp/udp-datagram.ts';
+
+/** 10.0.0.5 (a client) and 10.0.0.53 (its resolver). */
+export const CLIENT = 0x0a000005;
+export const RESOLVER_ADDRESS = 0x0a000035;
+
+/** An Ethernet frame carrying `dns` from `sport` to `dport` (a query when dport is 53). */
+export function dnsFrame(
+  dns: Uint8Array,
+  options: { sport?: number; dport?: number; from?: number; to?: number } = {},
+): Uint8Array {
+  const sport = options.sport ?? 40000;
+  const dport = options.dport ?? 53;
+  const query = dport === 53;
+  const from = options.from ?? (query ? CLIENT : RESOLVER_ADDRESS);
+  const to = options.to ?? (query ? RESOLVER_ADDRESS : CLIENT);
+  const udp = serializeUdp({ sourcePort: sport, destinationPort: dport, payload: dns }, from, to);
+  const frame = new Uint8Array(Math.max(60, 34 + udp.length));
+  writeEthernetHeader(frame, 0x020000000002, 0x020000000001, 0x0800);
+  writeIpv4Header(
+    frame,
+    14,
+    { protocol: 17, source: from, destination: to, ttl: 64, identification: 7 },
+    udp.length,
+  );
+  frame.set(udp, 34);
+  return frame;
+}
