@@ -122,6 +122,35 @@ describe('a page and its subresources', () => {
   });
 });
 
+describe('the HTTPS seam', () => {
+  it('https goes through the secure connector, which offers ALPN and may choose h2', async () => {
+    const lab = webLab(imagePage(3), { server: { port: 443 } });
+    const offered: string[][] = [];
+    const browser = simBrowser(lab.network.requireNode('client'), {
+      protocol: 'h2',
+      // A stand-in for TLS: the stream as it is, with the server "choosing" h2.
+      secure: async (stream, serverName, alpn) => {
+        offered.push([serverName, ...alpn]);
+        await lab.sim.sleep(20 * MILLISECOND);
+        return { stream, alpn: 'h2' };
+      },
+    });
+    const page = await load(lab, browser, 'https://10.0.2.80/');
+    expect(offered).toEqual([['10.0.2.80', 'h2', 'http/1.1']]);
+    expect(page.resources.every((r) => r.status === 200 && r.protocol === 'h2')).toBe(true);
+    const doc = page.resources[0]!;
+    expect(doc.tlsStart).toBe(doc.connectEnd);
+    expect(doc.tlsEnd! - doc.tlsStart!).toBe(20 * MILLISECOND);
+    expect(doc.requestStart).toBeGreaterThanOrEqual(doc.tlsEnd!);
+  });
+
+  it('without a TLS connector https fails with ERR_SSL_PROTOCOL_ERROR', async () => {
+    const lab = webLab({}, { server: { port: 443 } });
+    const page = await load(lab, simBrowser(lab.network.requireNode('client')), 'https://10.0.2.80/');
+    expect(page.error?.netError).toBe('net::ERR_SSL_PROTOCOL_ERROR');
+  });
+});
+
 describe('name resolution', () => {
   it('looks a host up once: the first request shows the DNS time, the others wait for it or hit the cache', async () => {
     const lab = webLab({
