@@ -256,7 +256,13 @@ class PageLoader {
     if (parsed instanceof BrowserError)
       return this.finish(undefined, undefined, undefined, parsed, undefined);
     this.seen.add(parsed.href);
-    const doc = await this.fetchFollowing(parsed, 'document', undefined, 'GET');
+    let doc: Awaited<ReturnType<PageLoader['fetchFollowing']>>;
+    try {
+      doc = await this.fetchFollowing(parsed, 'document', undefined, 'GET');
+    } catch (e) {
+      const err = e instanceof BrowserError ? e : new BrowserError('browser-aborted', String(e), e);
+      return this.finish(parsed, undefined, undefined, err, undefined);
+    }
     let document: Uint8Array | undefined;
     if (doc.response) {
       document = doc.response.body;
@@ -341,7 +347,13 @@ class PageLoader {
         this.skipped++;
         continue;
       }
-      const task = this.subresource(url, ref.kind, from.href, depth);
+      const href = url.href;
+      const started = this.browser.clock.now();
+      // Whatever goes wrong with one subresource stays in its row: the page load never rejects.
+      const task = this.subresource(url, ref.kind, from.href, depth).catch((e: unknown) => {
+        const err = e instanceof BrowserError ? e : new BrowserError('browser-aborted', String(e), e);
+        this.record(this.failed(++this.nextId, href, ref.kind, from.href, started, err));
+      });
       this.tasks.add(task);
       void task.finally(() => this.tasks.delete(task));
     }
