@@ -15,6 +15,8 @@ import { traceLine } from '../tools/format/trace-line.ts';
 export interface RunCliOptions {
   readonly seed?: number;
   readonly pcap?: string;
+  /** Capture only at this node (`NODE` or `NODE:IFACE`), both directions, as tcpdump -w would. */
+  readonly pcapAt?: string;
   readonly json?: boolean;
   readonly trace?: readonly string[];
   readonly out?: string;
@@ -31,7 +33,17 @@ export async function runScenarioCli(spec: ScenarioSpec, o: RunCliOptions): Prom
   const sim = run.sim;
   const chunks: Uint8Array[] = [];
   const pcap = o.pcap === undefined ? undefined : new PcapWriter((c) => chunks.push(c));
-  if (pcap) sim.trace.on('link.tx', (e) => pcap.write(e.time, e.frame));
+  if (pcap && o.pcapAt === undefined) {
+    // Every frame on every link, each once per link it crosses (as a tap on each cable).
+    sim.trace.on('link.tx', (e) => pcap.write(e.time, e.frame));
+  } else if (pcap && o.pcapAt !== undefined) {
+    const [node, iface] = o.pcapAt.split(':');
+    const at = (e: { node: string; iface: string; time: number; frame: Uint8Array }) => {
+      if (e.node === node && (iface === undefined || e.iface === iface)) pcap.write(e.time, e.frame);
+    };
+    sim.trace.on('link.tx', at);
+    sim.trace.on('link.rx', at);
+  }
   if (o.trace) {
     const wanted = new Set(o.trace);
     sim.trace.onAny((e) => {

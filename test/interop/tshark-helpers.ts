@@ -119,6 +119,41 @@ export function tsharkExpertProblems(pcapPath: string): string[] {
     .map((e) => `frame ${e.frame}: ${e.severity}/${e.group}: ${e.message}`);
 }
 
+/**
+ * One tshark run for the two checks most interop tests make: each frame's protocol stack
+ * (`frame.protocols`) and the findings `tsharkExpertProblems` reports.
+ */
+export function tsharkCheck(pcapPath: string): { protocols: string[]; problems: string[] } {
+  const args = [
+    '-r',
+    pcapPath,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+    '-e',
+    'frame.protocols',
+    '-e',
+    '_ws.expert',
+  ];
+  args.push('-E', 'occurrence=a', '-E', `aggregator=${AGGREGATOR}`, '-E', 'separator=/t');
+  const protocols: string[] = [];
+  const problems: string[] = [];
+  for (const line of lines(runTshark(args))) {
+    const [frame, stack, expert] = line.split('\t');
+    protocols.push(stack ?? '');
+    for (const item of (expert ?? '').split(AGGREGATOR)) {
+      const m = /^Expert Info \(([^/]*)\/([^)]*)\): ([\s\S]*)$/.exec(item);
+      if (!m) continue;
+      const [, severity, group, message] = m;
+      if (severity === 'Error' || (severity === 'Warning' && PROBLEM_WARNING_GROUPS.has(group!))) {
+        problems.push(`frame ${frame}: ${severity}/${group}: ${message}`);
+      }
+    }
+  }
+  return { protocols, problems };
+}
+
 /** Writes `bytes` to a fresh temporary directory and returns the file's path. */
 export function writeTempPcap(bytes: Uint8Array, name = 'capture.pcap'): string {
   const dir = mkdtempSync(join(tmpdir(), 'netlab-pcap-'));

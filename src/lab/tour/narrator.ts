@@ -1,0 +1,494 @@
+/**
+ * The tour's narrator: it listens to the trace bus while a browser on one node (the
+ * client) loads a page, and explains each step as it happens, in English and Korean —
+ * the URL taken apart, the DNS lookup through the hierarchy, ARP for the gateway, the TCP
+ * 3-way handshake with its sequence numbers, the HTTP request and responses, the
+ * subresources on parallel connections, the 4-way close with the states on both sides,
+ * and TIME-WAIT running out.
+ *
+ * It reads only what the layers report (trace events and the frames on the client's
+ * interface), so what it says is what happened on the simulated wire. The first TCP
+ * connection is narrated segment by segment; later ones in a line each, so the story
+ * stays readable with six connections in parallel. Events it does not know are ignored,
+ * so protocols added later (TLS, HTTP/2) are narrated once they have a case here.
+ */
+import { formatIpv4Address, parseIpv4Address } from '../../internet/ipv4-address.ts';
+import { formatMac } from '../../link/mac-address.ts';
+import type { Simulator } from '../../sim/simulator.ts';
+import { type Time, formatDuration, MILLISECOND } from '../../sim/time.ts';
+import type { TraceEventOf } from '../../sim/trace.ts';
+import { dissect } from '../../tools/dissect/index.ts';
+import type { NetworkView } from '../../tools/shell/command.ts';
+import '../../application/browser/trace-events.ts';
+import '../../application/dns/trace-events.ts';
+import '../../application/http/trace-events.ts';
+
+export type NarrationTopic = 'url' | 'dns' | 'arp' | 'tcp' | 'http' | 'page';
+
+export interface Narration {
+  readonly time: Time;
+  readonly node: string;
+  readonly topic: NarrationTopic;
+  readonly en: string;
+  readonly ko: string;
+}
+
+interface Connection {
+  /** The narrator's number for it, 1 and up, in the order the client opened them. */
+  readonly n: number;
+  readonly key: string;
+  readonly remote: string;
+  readonly synAt: Time;
+  readonly clientIsn: number;
+  serverIsn?: number;
+  established: boolean;
+  closeNarrated: boolean;
+}
+
+function ms(t: Time): string {
+  return formatDuration(Math.round(t / 1000) * 1000);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `HTTP/1.1` whether the event says `1.1` or `HTTP/1.1`. */
+function httpVersion(v: string): string {
+  return v.startsWith('HTTP/') ? v : `HTTP/${v}`;
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function kbKo(bytes: number): string {
+  return bytes < 1024 ? `${bytes}바이트` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+export class TourNarrator {
+  private readonly offs: (() => void)[] = [];
+  private readonly connections = new Map<string, Connection>();
+  private readonly arpNarrated = new Set<number>();
+  private readonly dnsServerSeen = new Set<string>();
+  private readonly cachedHosts = new Set<string>();
+  /** Connections in their handshake (SYN sent, final ACK not yet). */
+  private handshaking = 0;
+  private closedQuietly = 0;
+  private timeWaitEnded = 0;
+  private timeWaitStart: Time | undefined;
+  private requestsNarrated = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly network: NetworkView,
+    /** The node whose browser the story follows. */
+    private readonly client: string,
+    private readonly emit: (n: Narration) => void,
+  ) {
+    const t = sim.trace;
+    this.offs.push(
+      t.on('browser.navigate', (e) => this.navigate(e)),
+      t.on('browser.dns', (e) => this.browserDns(e)),
+      t.on('dns.query', (e) => this.dnsQuery(e)),
+      t.on('dns.response', (e) => this.dnsResponse(e)),
+      t.on('dns.cache', (e) => this.dnsCache(e)),
+      t.on('arp.request', (e) => this.arpRequest(e)),
+      t.on('arp.update', (e) => this.arpUpdate(e)),
+      t.on('link.tx', (e) => this.frame(e.node, e.frame, 'out')),
+      t.on('link.rx', (e) => this.frame(e.node, e.frame, 'in')),
+      t.on('http.request', (e) => this.httpRequest(e)),
+      t.on('browser.resource', (e) => this.resource(e)),
+      t.on('browser.done', (e) => this.done(e)),
+      t.on('tcp.state', (e) => this.tcpState(e)),
+    );
+  }
+
+  /** Stops listening. */
+  stop(): void {
+    for (const off of this.offs) off();
+    this.offs.length = 0;
+  }
+
+  private say(topic: NarrationTopic, node: string, en: string, ko: string): void {
+    this.emit({ time: this.sim.now, node, topic, en, ko });
+  }
+
+  /** `r1 (10.0.1.1)` when the lab knows the address by name, else the address. */
+  private name(address: string | number): string {
+    const a = typeof address === 'number' ? address : parseIpv4Address(address);
+    const text = typeof address === 'number' ? formatIpv4Address(address) : address;
+    const n = a === undefined ? undefined : this.network.hostName(a);
+    return n === undefined ? text : `${n} (${text})`;
+  }
+
+  // ---- the URL ------------------------------------------------------------------------
+
+  private navigate(e: TraceEventOf<'browser.navigate'>): void {
+    if (e.node !== this.client) return;
+    this.say(
+      'url',
+      e.node,
+      `You type ${e.input} into the browser and press Enter.`,
+      `브라우저에 ${e.input}을(를) 입력하고 Enter를 누릅니다.`,
+    );
+    const u = e.url;
+    if (!u) {
+      this.say(
+        'url',
+        e.node,
+        `That is not a URL the browser can load: ${e.error ?? ''}`,
+        `브라우저가 열 수 있는 URL이 아닙니다: ${e.error ?? ''}`,
+      );
+      return;
+    }
+    const host =
+      u.hostKind === 'domain' && u.registrableDomain
+        ? u.subdomain
+          ? `host ${u.host}: subdomain "${u.subdomain}" of the domain ${u.registrableDomain} (top-level domain ${u.publicSuffix})`
+          : `host ${u.host}: the domain itself (top-level domain ${u.publicSuffix})`
+        : `host ${u.host} (an address: no DNS needed)`;
+    const hostKo =
+      u.hostKind === 'domain' && u.registrableDomain
+        ? u.subdomain
+          ? `호스트 ${u.host}: 도메인 ${u.registrableDomain}의 서브도메인 "${u.subdomain}" (최상위 도메인 ${u.publicSuffix})`
+          : `호스트 ${u.host}: 도메인 자체 (최상위 도메인 ${u.publicSuffix})`
+        : `호스트 ${u.host} (주소이므로 DNS가 필요 없음)`;
+    this.say(
+      'url',
+      e.node,
+      `The URL, taken apart: scheme ${u.scheme} (port ${u.port}${u.explicitPort ? ', given in the URL' : ' by default'}), ${host}, path ${u.path}${u.query ? `, query ${u.query}` : ''}. The browser will speak ${e.protocol}.`,
+      `URL을 나누면: 스킴 ${u.scheme} (포트 ${u.port}${u.explicitPort ? ', URL에 적힘' : ', 기본값'}), ${hostKo}, 경로 ${u.path}${u.query ? `, 쿼리 ${u.query}` : ''}. 브라우저는 ${e.protocol}로 통신합니다.`,
+    );
+  }
+
+  // ---- DNS ----------------------------------------------------------------------------
+
+  private browserDns(e: TraceEventOf<'browser.dns'>): void {
+    if (e.node !== this.client) return;
+    if (e.phase === 'start') {
+      this.say(
+        'dns',
+        e.node,
+        `The browser needs the IP address of ${e.host}. It asks the operating system's stub resolver, which first checks /etc/hosts.`,
+        `브라우저에는 ${e.host}의 IP 주소가 필요합니다. 운영체제의 스텁 리졸버에게 묻고, 리졸버는 먼저 /etc/hosts를 봅니다.`,
+      );
+    } else if (e.phase === 'cached') {
+      if (this.cachedHosts.has(e.host)) return;
+      this.cachedHosts.add(e.host);
+      this.say(
+        'dns',
+        e.node,
+        `${e.host} is already in the browser's host cache: no lookup.`,
+        `${e.host}은(는) 이미 브라우저의 호스트 캐시에 있어 조회하지 않습니다.`,
+      );
+    } else if (e.error) {
+      this.say(
+        'dns',
+        e.node,
+        `The lookup of ${e.host} failed: ${e.error}.`,
+        `${e.host} 조회가 실패했습니다: ${e.error}.`,
+      );
+    } else {
+      const addrs = (e.addresses ?? []).join(', ');
+      this.say(
+        'dns',
+        e.node,
+        `DNS done: ${e.host} is ${addrs} (the lookup took ${ms(e.duration ?? 0)}).`,
+        `DNS 완료: ${e.host}은(는) ${addrs}입니다 (조회에 ${ms(e.duration ?? 0)} 걸림).`,
+      );
+    }
+  }
+
+  private dnsQuery(e: TraceEventOf<'dns.query'>): void {
+    if (e.role === 'stub' && e.node === this.client) {
+      this.say(
+        'dns',
+        e.node,
+        `Not there, so the stub resolver sends a DNS query in a UDP datagram to its resolver ${this.name(e.server)}, port ${e.port}: "${e.qtype} ${e.qname}?" (id 0x${e.id.toString(16).padStart(4, '0')}, recursion desired).`,
+        `없으므로 스텁 리졸버는 UDP 데이터그램에 DNS 질의를 담아 리졸버 ${this.name(e.server)}의 ${e.port}번 포트로 보냅니다: "${e.qtype} ${e.qname}?" (id 0x${e.id.toString(16).padStart(4, '0')}, 재귀 요청).`,
+      );
+    } else if (e.role === 'resolver') {
+      this.dnsServerSeen.add(e.server);
+      this.say(
+        'dns',
+        e.node,
+        `The ISP's resolver ${e.node} asks ${this.name(e.server)}: "${e.qtype} ${e.qname}?" (no recursion: it walks the hierarchy itself).`,
+        `ISP 리졸버 ${e.node}이(가) ${this.name(e.server)}에게 묻습니다: "${e.qtype} ${e.qname}?" (재귀 없이, 계층을 스스로 따라갑니다).`,
+      );
+    }
+  }
+
+  private dnsResponse(e: TraceEventOf<'dns.response'>): void {
+    if (e.role !== 'resolver') return;
+    const who = this.name(e.server);
+    const rtt = ms(e.rttNs);
+    if (e.kind === 'referral') {
+      this.say(
+        'dns',
+        e.node,
+        `${who} does not know the answer but knows who does: it refers the resolver to the servers of ${e.zone ?? 'a zone below it'} (${plural(e.authority, 'NS record')}, ${plural(e.additional, 'address', 'addresses')} as glue), ${rtt} after the question.`,
+        `${who}은(는) 답을 모르지만 누가 아는지 압니다. ${e.zone ?? '하위 영역'}의 서버들을 알려 줍니다 (NS 레코드 ${e.authority}개, 글루 주소 ${e.additional}개, 질문 후 ${rtt}).`,
+      );
+    } else if (e.kind === 'answer' || e.kind === 'cname') {
+      this.say(
+        'dns',
+        e.node,
+        `${who} answers${e.aa ? ' authoritatively' : ''}: ${e.answers} record${e.answers === 1 ? '' : 's'} for ${e.qname} (${rtt}). The resolver caches them for their TTL and sends the answer back to the stub resolver.`,
+        `${who}이(가) ${e.aa ? '권한 있는 ' : ''}답을 줍니다: ${e.qname}에 대한 레코드 ${e.answers}개 (${rtt}). 리졸버는 TTL 동안 캐시하고 스텁 리졸버에게 답을 돌려줍니다.`,
+      );
+    } else if (e.kind === 'nxdomain') {
+      this.say(
+        'dns',
+        e.node,
+        `${who} says ${e.qname} does not exist (NXDOMAIN).`,
+        `${who}은(는) ${e.qname}이(가) 없다고 답합니다 (NXDOMAIN).`,
+      );
+    }
+  }
+
+  private dnsCache(e: TraceEventOf<'dns.cache'>): void {
+    if (e.op === 'hit' && this.dnsServerSeen.size === 0) {
+      this.say(
+        'dns',
+        e.node,
+        `The resolver ${e.node} has ${e.qtype} ${e.name} in its cache (${e.ttl ?? 0} s of TTL left) and answers at once.`,
+        `리졸버 ${e.node}의 캐시에 ${e.qtype} ${e.name}이(가) 있어 (TTL ${e.ttl ?? 0}초 남음) 바로 답합니다.`,
+      );
+    }
+  }
+
+  // ---- ARP ----------------------------------------------------------------------------
+
+  private arpRequest(e: TraceEventOf<'arp.request'>): void {
+    if (e.node !== this.client || this.arpNarrated.has(e.target)) return;
+    this.say(
+      'arp',
+      e.node,
+      `Before that packet can leave, ${e.node} needs the MAC address of ${this.name(e.target)} on its LAN: it broadcasts an ARP request "who has ${formatIpv4Address(e.target)}?" to every station.`,
+      `그 패킷이 나가기 전에 ${e.node}은(는) LAN에 있는 ${this.name(e.target)}의 MAC 주소가 필요합니다. 모든 스테이션에 ARP 요청 "${formatIpv4Address(e.target)}은(는) 누구?"를 브로드캐스트합니다.`,
+    );
+  }
+
+  private arpUpdate(e: TraceEventOf<'arp.update'>): void {
+    if (e.node !== this.client || e.previous !== null || this.arpNarrated.has(e.ip)) return;
+    this.arpNarrated.add(e.ip);
+    const mac = formatMac(e.mac);
+    this.say(
+      'arp',
+      e.node,
+      `ARP reply: ${formatIpv4Address(e.ip)} is at ${mac}. The frame goes out addressed to that MAC; the IP packet inside still carries the final destination's IP address.`,
+      `ARP 응답: ${formatIpv4Address(e.ip)}은(는) ${mac}에 있습니다. 프레임은 그 MAC 주소로 나가고, 안의 IP 패킷에는 여전히 최종 목적지의 IP 주소가 들어 있습니다.`,
+    );
+  }
+
+  // ---- TCP ----------------------------------------------------------------------------
+
+  private frame(node: string, frame: Uint8Array, dir: 'in' | 'out'): void {
+    if (node !== this.client) return;
+    // A cheap look first: only TCP segments with SYN, or the ACK ending a handshake, matter.
+    if (frame.length < 54 || frame[12] !== 0x08 || frame[13] !== 0x00 || frame[23] !== 6) return;
+    const flags = frame[14 + (frame[14]! & 15) * 4 + 13]!;
+    const syn = (flags & 0x02) !== 0;
+    if (!syn && (dir === 'in' || this.handshaking === 0)) return;
+    const layers = dissect(frame).layers;
+    const ip = layers[1]?.decoded;
+    const d = layers[2]?.decoded;
+    if (ip?.kind !== 'ipv4' || d?.kind !== 'tcp') return;
+    const out = dir === 'out';
+    const key = out
+      ? `${ip.source}:${d.sourcePort}>${ip.destination}:${d.destinationPort}`
+      : `${ip.destination}:${d.destinationPort}>${ip.source}:${d.sourcePort}`;
+    const ack = (d.flags & 0x10) !== 0;
+    let c = this.connections.get(key);
+    if (out && syn && !ack) {
+      if (c) return; // a retransmitted SYN
+      c = {
+        n: this.connections.size + 1,
+        key,
+        remote: `${this.name(ip.destination)}:${d.destinationPort}`,
+        synAt: this.sim.now,
+        clientIsn: d.seq,
+        established: false,
+        closeNarrated: false,
+      };
+      this.connections.set(key, c);
+      this.handshaking++;
+      if (c.n === 1) {
+        this.say(
+          'tcp',
+          node,
+          `TCP connection #1 to ${c.remote}, step 1 of the 3-way handshake: ${node} sends SYN seq=${d.seq} (its initial sequence number, chosen at random) and goes to SYN-SENT.`,
+          `${c.remote}로의 TCP 연결 #1, 3-way 핸드셰이크 1단계: ${node}이(가) SYN seq=${d.seq}(무작위로 고른 초기 순서 번호)를 보내고 SYN-SENT 상태가 됩니다.`,
+        );
+      }
+      return;
+    }
+    if (!c) return;
+    if (!out && syn && ack && c.serverIsn === undefined) {
+      c.serverIsn = d.seq;
+      if (c.n === 1) {
+        this.say(
+          'tcp',
+          node,
+          `Step 2: the server answers SYN-ACK seq=${d.seq} ack=${d.ack} — its own initial sequence number m, and n+1: "I got your SYN, send byte ${d.ack} next".`,
+          `2단계: 서버가 SYN-ACK seq=${d.seq} ack=${d.ack}로 답합니다. 자신의 초기 순서 번호 m과 n+1, 곧 "SYN 받았음, 다음엔 ${d.ack}번 바이트를 보내라"입니다.`,
+        );
+      }
+      return;
+    }
+    if (out && !syn && ack && c.serverIsn !== undefined && !c.established) {
+      c.established = true;
+      this.handshaking--;
+      const rtt = ms(this.sim.now - c.synAt);
+      if (c.n === 1) {
+        this.say(
+          'tcp',
+          node,
+          `Step 3: ${node} sends ACK ack=${d.ack} (m+1). Both sides are ESTABLISHED: a virtual circuit, one round trip (${rtt}) after the SYN. No data has moved yet.`,
+          `3단계: ${node}이(가) ACK ack=${d.ack}(m+1)를 보냅니다. 양쪽이 ESTABLISHED가 되었습니다. SYN 뒤 한 번의 왕복(${rtt})으로 가상 회선이 생겼고, 아직 데이터는 오가지 않았습니다.`,
+        );
+      } else {
+        this.say(
+          'tcp',
+          node,
+          `TCP connection #${c.n} to ${c.remote} is open (SYN seq=${c.clientIsn}, SYN-ACK seq=${c.serverIsn}, ACK: ${rtt}).`,
+          `${c.remote}로의 TCP 연결 #${c.n}이(가) 열렸습니다 (SYN seq=${c.clientIsn}, SYN-ACK seq=${c.serverIsn}, ACK: ${rtt}).`,
+        );
+      }
+    }
+  }
+
+  private connectionOf(e: TraceEventOf<'tcp.state'>): Connection | undefined {
+    const a = (p: { address: string; port: number }) =>
+      `${parseIpv4Address(p.address) ?? p.address}:${p.port}`;
+    if (e.node === this.client) return this.connections.get(`${a(e.local)}>${a(e.remote)}`);
+    return this.connections.get(`${a(e.remote)}>${a(e.local)}`);
+  }
+
+  private tcpState(e: TraceEventOf<'tcp.state'>): void {
+    const c = this.connectionOf(e);
+    if (!c) return;
+    const mine = e.node === this.client;
+    const who = e.node;
+    if (c.n === 1) {
+      const lines: Partial<Record<string, [string, string]>> = {
+        'FIN-WAIT-1': [
+          `${who} is done with connection #1 and closes it: it sends FIN and goes to FIN-WAIT-1 (step 1 of the 4-way close).`,
+          `${who}은(는) 연결 #1을 다 쓰고 닫습니다. FIN을 보내고 FIN-WAIT-1 상태가 됩니다 (4-way 종료 1단계).`,
+        ],
+        'CLOSE-WAIT': [
+          `${who} receives the FIN and acknowledges it: CLOSE-WAIT (step 2). Its own side is still open until its application closes too.`,
+          `${who}이(가) FIN을 받고 ACK로 답합니다: CLOSE-WAIT (2단계). 자기 애플리케이션이 닫을 때까지 자기 쪽은 아직 열려 있습니다.`,
+        ],
+        'FIN-WAIT-2': [
+          `${who} gets the ACK of its FIN: FIN-WAIT-2, waiting for the other side's FIN.`,
+          `${who}이(가) FIN에 대한 ACK를 받습니다: FIN-WAIT-2, 상대의 FIN을 기다립니다.`,
+        ],
+        'LAST-ACK': [
+          `${who} closes its side too: it sends its FIN and waits in LAST-ACK (step 3).`,
+          `${who}도 자기 쪽을 닫습니다. FIN을 보내고 LAST-ACK에서 기다립니다 (3단계).`,
+        ],
+        'TIME-WAIT': [
+          `${who} gets that FIN and sends the last ACK (step 4): TIME-WAIT. It keeps the connection's memory for 2 × MSL, so a late or repeated segment of this connection cannot be mistaken for a new one's, and so it can repeat the last ACK if it was lost.`,
+          `${who}이(가) 그 FIN을 받고 마지막 ACK를 보냅니다 (4단계): TIME-WAIT. 2 × MSL 동안 연결을 기억해, 늦거나 반복된 세그먼트가 새 연결의 것으로 오인되지 않게 하고, 마지막 ACK가 사라졌다면 다시 보낼 수 있게 합니다.`,
+        ],
+        CLOSED: [
+          e.from === 'TIME-WAIT'
+            ? `TIME-WAIT of connection #1 is over on ${who} (${ms(this.sim.now - (this.timeWaitStart ?? this.sim.now))} later): the connection is gone.`
+            : `${who} gets the last ACK: connection #1 is CLOSED on its side.`,
+          e.from === 'TIME-WAIT'
+            ? `${who}에서 연결 #1의 TIME-WAIT가 끝났습니다 (${ms(this.sim.now - (this.timeWaitStart ?? this.sim.now))} 뒤): 연결이 사라졌습니다.`
+            : `${who}이(가) 마지막 ACK를 받습니다: 그쪽에서 연결 #1은 CLOSED입니다.`,
+        ],
+      };
+      if (e.to === 'TIME-WAIT') this.timeWaitStart = this.sim.now;
+      if (e.to === 'ESTABLISHED' || e.to === 'SYN-SENT' || e.to === 'SYN-RECEIVED') return;
+      const l = lines[e.to];
+      if (l) this.say('tcp', who, l[0], l[1]);
+      return;
+    }
+    // Later connections: one line when each is fully closed on the client, one at the end of TIME-WAIT.
+    if (mine && e.to === 'TIME-WAIT' && !c.closeNarrated) {
+      c.closeNarrated = true;
+      this.closedQuietly++;
+      this.say(
+        'tcp',
+        who,
+        `Connection #${c.n} closes the same way (FIN, ACK, FIN, ACK) and waits in TIME-WAIT.`,
+        `연결 #${c.n}도 같은 방식(FIN, ACK, FIN, ACK)으로 닫히고 TIME-WAIT에서 기다립니다.`,
+      );
+    }
+    if (mine && e.from === 'TIME-WAIT' && e.to === 'CLOSED') {
+      this.timeWaitEnded++;
+      if (this.timeWaitEnded === this.closedQuietly) {
+        this.say(
+          'tcp',
+          who,
+          `The TIME-WAIT of the other ${this.closedQuietly} connection${this.closedQuietly === 1 ? '' : 's'} is over too.`,
+          `나머지 연결 ${this.closedQuietly}개의 TIME-WAIT도 끝났습니다.`,
+        );
+      }
+    }
+  }
+
+  // ---- HTTP and the page ----------------------------------------------------------------
+
+  private httpRequest(e: TraceEventOf<'http.request'>): void {
+    if (e.node !== this.client || e.side !== 'client') return;
+    this.requestsNarrated++;
+    if (this.requestsNarrated > 1) return;
+    this.say(
+      'http',
+      e.node,
+      `HTTP: the browser sends its request on the connection: "${e.method} ${e.target} ${httpVersion(e.version)}" with ${e.headBytes} bytes of header lines (Host, User-Agent, Accept...). HTTP itself keeps no state: this request stands alone.`,
+      `HTTP: 브라우저가 연결로 요청을 보냅니다: "${e.method} ${e.target} ${httpVersion(e.version)}", 헤더 줄(Host, User-Agent, Accept...) ${e.headBytes}바이트. HTTP 자체는 상태를 두지 않으므로 이 요청은 홀로 섭니다.`,
+    );
+  }
+
+  private resource(e: TraceEventOf<'browser.resource'>): void {
+    if (e.node !== this.client) return;
+    const r = e.resource;
+    const file = r.url.replace(/^[a-z]+:\/\/[^/]+/, '') || '/';
+    if (r.error) {
+      this.say(
+        'http',
+        e.node,
+        `${file} failed: ${r.error.netError} (${r.error.message}).`,
+        `${file} 실패: ${r.error.netError} (${r.error.message}).`,
+      );
+      return;
+    }
+    const ttfb =
+      r.requestStart !== undefined && r.responseStart !== undefined
+        ? ms(r.responseStart - r.requestStart)
+        : '?';
+    const via = r.connection === undefined ? '' : `, connection ${r.reused ? 'reused' : 'new'}`;
+    if (r.initiator === undefined) {
+      this.say(
+        'http',
+        e.node,
+        `The response: ${r.status} for ${file}, ${r.contentType ?? 'no Content-Type'} (the MIME type tells the browser what the bytes are), ${kb(r.size)}; the first byte came ${ttfb} after the request. The browser reads the HTML and finds the images, scripts and stylesheets it refers to.`,
+        `응답: ${file}에 대해 ${r.status}, ${r.contentType ?? 'Content-Type 없음'}(MIME 타입이 바이트가 무엇인지 알려 줍니다), ${kbKo(r.size)}. 첫 바이트는 요청 뒤 ${ttfb}에 왔습니다. 브라우저는 HTML을 읽어 그것이 가리키는 이미지, 스크립트, 스타일시트를 찾습니다.`,
+      );
+      return;
+    }
+    this.say(
+      'http',
+      e.node,
+      `${file}: ${r.status}, ${r.contentType ?? '?'}, ${kb(r.size)} (first byte ${ttfb} after the request${via}).`,
+      `${file}: ${r.status}, ${r.contentType ?? '?'}, ${kbKo(r.size)} (요청 뒤 ${ttfb}에 첫 바이트${r.connection === undefined ? '' : r.reused ? ', 연결 재사용' : ', 새 연결'}).`,
+    );
+  }
+
+  private done(e: TraceEventOf<'browser.done'>): void {
+    if (e.node !== this.client) return;
+    const lt = e.loadTime >= MILLISECOND ? ms(e.loadTime) : `${e.loadTime} ns`;
+    this.say(
+      'page',
+      e.node,
+      `The page is loaded: ${e.resources} resources (${e.failed} failed), ${kb(e.bytes)}, over ${e.connections} TCP connection${e.connections === 1 ? '' : 's'}, ${lt} after you pressed Enter.`,
+      `페이지를 다 불러왔습니다: 리소스 ${e.resources}개(실패 ${e.failed}개), ${kbKo(e.bytes)}, TCP 연결 ${e.connections}개, Enter 뒤 ${lt}.`,
+    );
+  }
+}
