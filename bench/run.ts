@@ -4,11 +4,12 @@
  * machines are noisy: compare ratios, not absolute numbers.
  *
  *   npm run bench                 everything
- *   npm run bench -- chain        only the named benchmarks
+ *   npm run bench -- chain        only the named benchmarks (chain, dumbbell, dns)
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { CodecFigure } from './dns-codec.ts';
 import { printDumbbellSection } from './dumbbell.ts';
 import { runNs3 } from './ns3.ts';
 
@@ -71,7 +72,31 @@ function dumbbell(): void {
   );
 }
 
-const SECTIONS: Record<string, () => void> = { chain, dumbbell };
+function dns(): void {
+  console.log('\nDNS message codec: netlab vs dns-packet (npm), the same messages, encode and decode');
+  console.log('  (bench/dns-codec.ts; a query, a CNAME chain, a captured referral, an MX answer with glue)');
+  const { figures } = inChild('dns-codec') as unknown as { figures: CodecFigure[] };
+  const k = (x: number) => `${n(x / 1000)}k/s`;
+  table(
+    ['message', 'bytes', 'decode netlab', 'dns-packet', 'ratio', 'encode netlab', 'dns-packet', 'ratio'],
+    figures.map((f) => [
+      f.message,
+      String(f.bytes),
+      k(f.netlabDecodePerSec),
+      k(f.peerDecodePerSec),
+      `${n(f.decodeRatio, 2)}x`,
+      k(f.netlabEncodePerSec),
+      k(f.peerEncodePerSec),
+      `${n(f.encodeRatio, 2)}x`,
+    ]),
+  );
+  const mean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+  console.log(
+    `  geometric mean ratio netlab / dns-packet: decode ${n(mean(figures.map((f) => f.decodeRatio)), 2)}x, encode ${n(mean(figures.map((f) => f.encodeRatio)), 2)}x (above 1: netlab faster)`,
+  );
+}
+
+const SECTIONS: Record<string, () => void> = { chain, dumbbell, dns };
 
 const wanted = process.argv.slice(2);
 for (const w of wanted) {
