@@ -30,10 +30,38 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs openssl to completion with optional standard input. */
+/**
+ * Runs openssl to completion with optional standard input. It blocks the event loop: never
+ * use it against a server running in this process (use `opensslAsync`).
+ */
 export function openssl(args: readonly string[], input?: string): RunResult {
   const r = spawnSync('openssl', args, { input: input ?? '', encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Runs openssl without blocking the event loop (for peers served by this process). */
+export function opensslAsync(
+  args: readonly string[],
+  input?: string,
+  timeoutMs = 30_000,
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin!.end(input ?? '');
+  });
 }
 
 /** A fresh temporary directory. */

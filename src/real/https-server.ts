@@ -1,0 +1,169 @@
+/**
+ * `netlab serve https --port P --cert FILE --key FILE --root DIR`: the project's HTTP/1.x
+ * server over the project's TLS (1.2 and 1.3) on a real TCP port, so real `curl --cacert`,
+ * `openssl s_client` and browsers talk to it. The certificate file holds the leaf and its
+ * chain (what `netlab pki issue` writes); the key file a PKCS #8, PKCS #1 or SEC 1 key.
+ *
+ * With `clientCa` it asks for client certificates (mutual TLS) and checks them against that
+ * CA file; `keyLogFile` appends NSS key log lines, for Wireshark.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { HttpServer, type HttpServerOptions } from '../application/http/http-server.ts';
+import { Router, type HttpHandler } from '../application/http/router.ts';
+import { staticFiles } from '../application/http/static-files.ts';
+import { type Certificate, parseCertificatesPem } from '../application/pki/certificate.ts';
+import { keyMatches, parsePrivateKeyPem, type PrivateKey } from '../application/pki/keys.ts';
+import { TrustStore } from '../application/pki/trust-store.ts';
+import type { CipherSuiteName } from '../application/tls/cipher-suites.ts';
+import type { TlsVersion } from '../application/tls/code-points.ts';
+import { httpsHandler } from '../application/tls/https.ts';
+import type { TlsAcceptOptions } from '../application/tls/tls-stream.ts';
+import { NetlabError } from '../bytes/netlab-error.ts';
+import { ProtocolError } from '../bytes/protocol-error.ts';
+import { TraceBus } from '../sim/trace.ts';
+import { directoryFiles } from './http-directory.ts';
+import { listenNet } from './net-stream.ts';
+import { realClock } from './real-clock.ts';
+import { hostRandom, hostWallClock } from './tls-host.ts';
+
+export interface ServeHttpsOptions
+  extends Partial<Omit<HttpServerOptions, 'handler' | 'clock' | 'wallClock'>> {
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Address to bind. Default '127.0.0.1'. */
+  readonly host?: string;
+  /** PEM: the leaf certificate, then its chain. */
+  readonly certFile: string;
+  /** PEM private key of the leaf. */
+  readonly keyFile: string;
+  /** Directory to serve. */
+  readonly root?: string;
+  /** Or a handler (a Router, when `root` is given too). */
+  readonly handler?: HttpHandler | Router;
+  readonly versions?: readonly TlsVersion[];
+  readonly suites?: readonly CipherSuiteName[];
+  readonly alpn?: readonly string[];
+  /** CA certificates (PEM) that client certificates must chain to: turns on mutual TLS. */
+  readonly clientCa?: string;
+  /** Refuse clients without a certificate (with `clientCa`). */
+  readonly requireClientCertificate?: boolean;
+  /** Appends NSS key log lines to this file. */
+  readonly keyLogFile?: string;
+}
+
+export interface HttpsServerHandle {
+  readonly port: number;
+  readonly address: string;
+  readonly server: HttpServer;
+  /** Handshakes that completed and that failed. */
+  readonly handshakes: { ok: number; failed: number };
+  /** The last handshake failures (up to 32), newest last. */
+  readonly failures: readonly unknown[];
+  close(): Promise<void>;
+}
+
+/** The certificate chain and key in two PEM files; throws a NetlabError naming the bad file. */
+export function loadCredential(certFile: string, keyFile: string): { chain: Certificate[]; key: PrivateKey } {
+  const chain = parseCertificatesPem(readFileSync(certFile, 'utf8'));
+  if (chain instanceof ProtocolError)
+    throw new NetlabError('tls-bad-certificate-file', `${certFile}: ${chain}`);
+  const key = parsePrivateKeyPem(readFileSync(keyFile, 'utf8'));
+  if (key instanceof ProtocolError) throw new NetlabError('tls-bad-key-file', `${keyFile}: ${key}`);
+  if (!keyMatches(key, chain[0]!.publicKey)) {
+    throw new NetlabError(
+      'tls-key-mismatch',
+      `${keyFile} is not the key of the first certificate in ${certFile}`,
+    );
+  }
+  return { chain, key };
+}
+
+/** A trust store from a PEM file of CA certificates (`--cacert`, `-CAfile`). */
+export function loadTrustStore(file: string): TrustStore {
+  const roots = parseCertificatesPem(readFileSync(file, 'utf8'));
+  if (roots instanceof ProtocolError) throw new NetlabError('tls-bad-ca-file', `${file}: ${roots}`);
+  return new TrustStore(file, roots);
+}
+
+export async function serveHttps(options: ServeHttpsOptions): Promise<HttpsServerHandle> {
+  const {
+    port,
+    host,
+    certFile,
+    keyFile,
+    root,
+    handler,
+    versions,
+    suites,
+    alpn,
+    clientCa,
+    requireClientCertificate,
+    keyLogFile,
+    ...rest
+  } = options;
+  const credential = loadCredential(certFile, keyFile);
+  let h: HttpHandler | Router;
+  if (root !== undefined && handler !== undefined) {
+    if (!(handler instanceof Router))
+      throw new NetlabError('http-bad-option', 'with a root directory, the handler must be a Router');
+    h = handler.fallback(staticFiles(directoryFiles(root)));
+  } else if (root !== undefined) {
+    h = staticFiles(directoryFiles(root));
+  } else if (handler !== undefined) {
+    h = handler;
+  } else {
+    throw new NetlabError('http-no-handler', 'serveHttps needs a root directory or a handler');
+  }
+  const server = new HttpServer({
+    ...rest,
+    handler: h,
+    clock: realClock,
+    trace: rest.trace ?? new TraceBus(),
+    node: rest.node ?? 'localhost',
+    wallClock: () => Date.now(),
+  });
+  const tls: TlsAcceptOptions = {
+    random: hostRandom,
+    now: hostWallClock,
+    certificates: [credential],
+    ...(versions ? { versions } : {}),
+    ...(suites ? { suites } : {}),
+    ...(alpn ? { alpn } : {}),
+    ...(clientCa
+      ? {
+          trustStore: loadTrustStore(clientCa),
+          requestClientCertificate: true,
+          requireClientCertificate: requireClientCertificate ?? false,
+        }
+      : {}),
+    ...(keyLogFile ? { keyLog: (line: string) => appendFileSync(keyLogFile, `${line}\n`) } : {}),
+  };
+  const handshakes = { ok: 0, failed: 0 };
+  const failures: unknown[] = [];
+  const serve = httpsHandler(server, tls, (e) => {
+    handshakes.failed++;
+    failures.push(e);
+    if (failures.length > 32) failures.shift();
+  });
+  const listener = await listenNet(
+    port,
+    async (stream) => {
+      // Counting: the handler resolves after the connection is served (or failed).
+      const before = handshakes.failed;
+      await serve(stream);
+      if (handshakes.failed === before) handshakes.ok++;
+    },
+    host ?? '127.0.0.1',
+  );
+  return {
+    port: listener.port,
+    address: listener.address,
+    server,
+    handshakes,
+    failures,
+    close: async () => {
+      server.close();
+      await listener.close();
+    },
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * The TLS lines of `curl -v` (curl 7.88.1 built with OpenSSL 3.0, Debian 12), as pure
+ * functions: what curl's OpenSSL message callback prints for each handshake message,
+ * ChangeCipherSpec and alert, the session summary, the server certificate block, and the
+ * error texts and exit codes of TLS failures. They go between curl's "* Connected to" line
+ * and the request (src/tools/format/curl.ts prints the rest).
+ *
+ * Rules taken from curl's lib/vtls/openssl.c (ssl_msg_type(), ossl_trace(),
+ * Curl_ossl_verifyhost(), servercert()) and checked against its output:
+ * - `* TLSv1.3 (OUT), TLS handshake, Client hello (1):`: the version is the highest offered
+ *   until the ServerHello, then the negotiated one; alerts print `(level << 8 | code)`.
+ * - after the ClientHello, `*  CAfile: FILE` and `*  CApath: ...` name the trust anchors.
+ * - success: `* SSL connection using TLSv1.3 / SUITE` (OpenSSL's suite name), the ALPN
+ *   result, `* Server certificate:` with subject and issuer in certificate order joined by
+ *   "; ", validity in OpenSSL's time format, which SAN matched, `*  SSL certificate verify ok.`
+ * - verification failures exit 60 with OpenSSL's X509 error text and curl's advice
+ *   paragraph; other handshake failures exit 35.
+ *
+ * Left out: the `} [N bytes data]` lines of non-terminal output for TLS records (which
+ * depend on OpenSSL's record boundaries), session ticket lines, OCSP stapling.
+ */
+
+export type CurlTlsStep =
+  | {
+      readonly kind: 'handshake';
+      readonly direction: 'in' | 'out';
+      readonly version: '1.2' | '1.3';
+      readonly type: number;
+    }
+  | { readonly kind: 'change-cipher-spec'; readonly direction: 'in' | 'out'; readonly version: '1.2' | '1.3' }
+  | {
+      readonly kind: 'alert';
+      readonly direction: 'in' | 'out';
+      readonly version: '1.2' | '1.3';
+      readonly level: 'warning' | 'fatal';
+      readonly description: number;
+    };
+
+/** OpenSSL's message names as curl prints them (ssl_msg_type()). */
+const HANDSHAKE_NAMES: Record<number, string> = {
+  0: 'Hello request',
+  1: 'Client hello',
+  2: 'Server hello',
+  4: 'Newsession Ticket',
+  5: 'End of early data',
+  8: 'Encrypted Extensions',
+  11: 'Certificate',
+  12: 'Server key exchange',
+  13: 'Request CERT',
+  14: 'Server finished',
+  15: 'CERT verify',
+  16: 'Client key exchange',
+  20: 'Finished',
+  22: 'Certificate Status',
+  24: 'Key update',
+  254: 'Message hash',
+};
+
+/** OpenSSL's SSL_alert_desc_string_long(). */
+const ALERT_NAMES: Record<number, string> = {
+  0: 'close notify',
+  10: 'unexpected_message',
+  20: 'bad record mac',
+  21: 'decryption failed',
+  22: 'record overflow',
+  30: 'decompression failure',
+  40: 'handshake failure',
+  42: 'bad certificate',
+  43: 'unsupported certificate',
+  44: 'certificate revoked',
+  45: 'certificate expired',
+  46: 'certificate unknown',
+  47: 'illegal parameter',
+  48: 'unknown CA',
+  49: 'access denied',
+  50: 'decode error',
+  51: 'decrypt error',
+  70: 'protocol version',
+  71: 'insufficient security',
+  80: 'internal error',
+  86: 'inappropriate fallback',
+  90: 'user canceled',
+  100: 'no renegotiation',
+  109: 'missing extension',
+  110: 'unsupported extension',
+  112: 'unrecognized name',
+  113: 'bad certificate status response',
+  115: 'unknown PSK identity',
+  116: 'certificate required',
+  120: 'no application protocol',
+};
+
+export function curlAlertName(description: number): string {
+  return ALERT_NAMES[description] ?? 'unknown';
+}
+
+export function curlTlsStepLine(s: CurlTlsStep): string {
+  const head = `* TLSv${s.version} (${s.direction === 'in' ? 'IN' : 'OUT'}), `;
+  switch (s.kind) {
+    case 'handshake':
+      return `${head}TLS handshake, ${HANDSHAKE_NAMES[s.type] ?? 'Unknown'} (${s.type}):`;
+    case 'change-cipher-spec':
+      return `${head}TLS change cipher, Change cipher spec (1):`;
+    case 'alert': {
+      const code = ((s.level === 'warning' ? 1 : 2) << 8) | s.description;
+      return `${head}TLS alert, ${curlAlertName(s.description)} (${code}):`;
+    }
+  }
+}
+
+export interface CurlTlsTrust {
+  /** --cacert; absent means the system store. */
+  readonly cafile?: string;
+  /** The capath curl was built with; netlab reads none. */
+  readonly capath?: string;
+  /** -k */
+  readonly insecure?: boolean;
+}
+
+/** ALPN offer and the handshake lines, with the CA lines after the ClientHello. */
+export function curlTlsHandshakeLines(
+  alpnOffered: readonly string[],
+  steps: readonly CurlTlsStep[],
+  trust: CurlTlsTrust,
+): string[] {
+  const out: string[] = [];
+  if (alpnOffered.length) out.push(`* ALPN: offers ${alpnOffered.join(',')}`);
+  for (const s of steps) {
+    out.push(curlTlsStepLine(s));
+    if (
+      s.kind === 'handshake' &&
+      s.type === 1 &&
+      s.direction === 'out' &&
+      !trust.insecure &&
+      out.every((l) => !l.startsWith('*  CAfile'))
+    ) {
+      out.push(`*  CAfile: ${trust.cafile ?? '/etc/ssl/certs/ca-certificates.crt'}`);
+      out.push(`*  CApath: ${trust.capath ?? 'none'}`);
+    }
+  }
+  return out;
+}
+
+export interface CurlServerCertificate {
+  /** `CN=localhost`, attributes in certificate order joined by "; ". */
+  readonly subject: string;
+  readonly issuer: string;
+  /** `Dec  1 19:39:39 2026 GMT`. */
+  readonly startDate: string;
+  readonly expireDate: string;
+  /** How the host matched: the SAN entry, 'ip' for an address, or null for no match. */
+  readonly hostMatch: { readonly host: string; readonly matched: string | 'ip' | null };
+}
+
+export interface CurlTlsSession {
+  readonly version: '1.2' | '1.3';
+  /** OpenSSL's name: TLS_AES_128_GCM_SHA256, ECDHE-ECDSA-AES128-GCM-SHA256. */
+  readonly cipher: string;
+  readonly alpn?: string;
+  /** Whether ALPN was offered at all. */
+  readonly alpnOffered: boolean;
+  readonly certificate?: CurlServerCertificate;
+  readonly verified: boolean;
+}
+
+/** From "SSL connection using" to "using HTTP/1.1", for a handshake that succeeded. */
+export function curlTlsSessionLines(s: CurlTlsSession, trust: CurlTlsTrust): string[] {
+  const out = [`* SSL connection using TLSv${s.version} / ${s.cipher}`];
+  if (s.alpnOffered) {
+    out.push(
+      s.alpn
+        ? `* ALPN: server accepted ${s.alpn}`
+        : '* ALPN: server did not agree on a protocol. Uses default.',
+    );
+  }
+  const c = s.certificate;
+  if (c) {
+    out.push('* Server certificate:');
+    out.push(`*  subject: ${c.subject}`);
+    out.push(`*  start date: ${c.startDate}`);
+    out.push(`*  expire date: ${c.expireDate}`);
+    const m = c.hostMatch;
+    if (m.matched === 'ip') out.push(`*  subjectAltName: host "${m.host}" matched cert's IP address!`);
+    else if (m.matched !== null)
+      out.push(`*  subjectAltName: host "${m.host}" matched cert's "${m.matched}"`);
+    else if (trust.insecure) out.push(`*  subjectAltName does not match ${m.host}`);
+    out.push(`*  issuer: ${c.issuer}`);
+    out.push(
+      s.verified
+        ? '*  SSL certificate verify ok.'
+        : '*  SSL certificate verify result: unable to get local issuer certificate (20), continuing anyway.',
+    );
+  }
+  out.push(`* using HTTP/${s.alpn === 'h2' ? '2' : '1.1'}`);
+  return out;
+}
+
+/** OpenSSL's X509_verify_cert_error_string() for netlab's chain error codes. */
+const VERIFY_TEXT: Record<string, string> = {
+  'empty-chain': 'no certificate presented',
+  'unknown-ca': 'unable to get local issuer certificate',
+  'self-signed-untrusted': 'self-signed certificate',
+  'chain-too-long': 'certificate chain too long',
+  'bad-signature': 'certificate signature failure',
+  'unsupported-algorithm': 'CA signature digest algorithm too weak',
+  'weak-key': 'EE certificate key too weak',
+  expired: 'certificate has expired',
+  'not-yet-valid': 'certificate is not yet valid',
+  'not-a-ca': 'invalid CA certificate',
+  'path-too-long': 'path length constraint exceeded',
+  'bad-key-usage': 'key usage does not include certificate signing',
+  'bad-extended-key-usage': 'unsupported certificate purpose',
+  'unhandled-critical-extension': 'unhandled critical extension',
+};
+
+export const CURL_SSL_ADVICE: readonly string[] = [
+  'More details here: https://curl.se/docs/sslcerts.html',
+  '',
+  'curl failed to verify the legitimacy of the server and therefore could not',
+  'establish a secure connection to it. To learn more about this situation and',
+  'how to fix it, please visit the web page mentioned above.',
+];
+
+export type CurlTlsFailure =
+  /** The certificate did not verify (`certificate` is netlab's ChainErrorCode). */
+  | { readonly kind: 'verify'; readonly certificate: string; readonly host: string; readonly depth: number }
+  /** Some other handshake failure: an alert received or sent, or the connection closed. */
+  | { readonly kind: 'handshake'; readonly message: string }
+  /** --cacert names a file that cannot be read. */
+  | { readonly kind: 'cafile'; readonly file: string };
+
+export interface CurlTlsError {
+  readonly exitCode: number;
+  /** The `* ...` line before "Closing connection". */
+  readonly info: string;
+  /** The `curl: (N) ...` line and what follows it. */
+  readonly final: readonly string[];
+}
+
+export function curlTlsError(f: CurlTlsFailure): CurlTlsError {
+  switch (f.kind) {
+    case 'verify': {
+      if (f.certificate === 'hostname-mismatch') {
+        const text = `SSL: no alternative certificate subject name matches target host name '${f.host}'`;
+        return { exitCode: 60, info: `* ${text}`, final: [`curl: (60) ${text}`, ...CURL_SSL_ADVICE] };
+      }
+      let why = VERIFY_TEXT[f.certificate] ?? 'certificate verify failed';
+      if (f.certificate === 'self-signed-untrusted' && f.depth > 0)
+        why = 'self-signed certificate in certificate chain';
+      const text = `SSL certificate problem: ${why}`;
+      return { exitCode: 60, info: `* ${text}`, final: [`curl: (60) ${text}`, ...CURL_SSL_ADVICE] };
+    }
+    case 'handshake':
+      return {
+        exitCode: 35,
+        info: `* netlab TLS: ${f.message}`,
+        final: [`curl: (35) netlab TLS: ${f.message}`],
+      };
+    case 'cafile':
+      return {
+        exitCode: 77,
+        info: `* error setting certificate file: ${f.file}`,
+        final: [`curl: (77) error setting certificate file: ${f.file}`],
+      };
+  }
+}
