@@ -18,11 +18,13 @@ import { runExperimentCli } from './experiment.ts';
 import { runScenarioCli } from './run-scenario.ts';
 import { exampleNames, loadScenario, type Loaded } from './load-scenario.ts';
 import { runQuickTool } from './quick-tool.ts';
+import { serveWebLab, wantsWebLab } from './serve-web.ts';
 
 const USAGE = `usage: netlab <command> [options]
 
 commands:
-  tour                          run the default scenario (examples/default.yaml)
+  tour                          run the default scenario (examples/default.yaml), then serve
+                                the web lab on localhost (PORT; --no-web: don't; --web: even when piped)
   run FILE|EXAMPLE              run a scenario and print its timeline
       --seed N                  override the scenario's seed
       --pcap FILE               write every frame on every link to a pcap file
@@ -62,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
     case 'tour': {
       const loaded = loadScenario('default');
       if (!report(loaded)) return 2;
-      return runScenarioCli(loaded.spec, { write: out });
+      const code = await runScenarioCli(loaded.spec, { write: out });
+      if (code !== 0 || !wantsWebLab(rest, process.stdout.isTTY === true, process.env)) return code;
+      return serveWebLab(out, err);
     }
     case 'run': {
       let parsed: ReturnType<typeof parseRunArgs>;

@@ -33,7 +33,8 @@ export interface LinkOptions {
 export class PointToPointLink implements Channel {
   readonly devices: readonly [NetDevice, NetDevice];
   readonly rate: number;
-  readonly delay: Time;
+  /** May change while running (the web lab's link panel); frames already sent keep their arrival time. */
+  delay: Time;
   loss: number;
   duplicate: number;
   jitter: Time;

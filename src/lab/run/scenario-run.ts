@@ -60,6 +60,7 @@ export class ScenarioRun {
   readonly lab: Shell;
   private readonly shells = new Map<string, Shell>();
   private readonly output: OutputLine[] = [];
+  private readonly scriptJobs: { step: ScriptStep; job: Job }[] = [];
   private started = false;
 
   constructor(
@@ -93,19 +94,33 @@ export class ScenarioRun {
     return s;
   }
 
-  /** Runs the script to the end. May be called once. */
-  async run(): Promise<RunResult> {
+  /**
+   * Schedules the script's steps without running the clock, for callers that drive `sim`
+   * themselves (the web lab steps it event by event or runs it to a chosen time). `run()`
+   * calls it; a run is started once, by one or the other.
+   */
+  start(): void {
     if (this.started) throw new NetlabError('run-twice', 'a ScenarioRun runs once; make a new one');
     this.started = true;
-    const sim = this.sim;
-    const started: { step: ScriptStep; job: Job }[] = [];
     for (const step of this.spec.script) {
       if (step.at >= this.duration) continue;
-      sim.at(step.at, () => {
+      this.sim.at(step.at, () => {
         const shell = step.node === undefined ? this.lab : this.shell(step.node);
-        started.push({ step, job: shell.run(step.run) });
+        this.scriptJobs.push({ step, job: shell.run(step.run) });
       });
     }
+  }
+
+  /** The jobs the script has started so far, in start order. */
+  startedSteps(): readonly { readonly step: ScriptStep; readonly job: Job }[] {
+    return this.scriptJobs;
+  }
+
+  /** Runs the script to the end. May be called once. */
+  async run(): Promise<RunResult> {
+    this.start();
+    const sim = this.sim;
+    const started = this.scriptJobs;
     await sim.run(this.duration);
     const running = started.filter((s) => !s.job.finished);
     this.lab.interruptAll();

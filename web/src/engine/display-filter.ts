@@ -1,0 +1,407 @@
+/**
+ * Display filters for the packet list, in Wireshark's notation: a protocol name alone
+ * (`tcp`, `arp`), a field compared with a value (`ip.src == 10.0.1.10`, `tcp.port == 80`,
+ * `ip.ttl < 64`, `ip.addr == 10.0.2.0/24`, `frame.node == "h1"`), joined with `&&` `||`
+ * `!` (or `and` `or` `not`) and parentheses. Compiled once to a predicate over the header
+ * fields of packet-fields.ts, so a million packets filter in well under a second.
+ *
+ * Semantics, as in Wireshark: a field that a packet does not have makes every comparison
+ * on it false (`ip.ttl != 64` is false for an ARP frame); a two-sided field (`ip.addr`,
+ * `tcp.port`, `eth.addr`) matches `==` when either side does and `!=` when neither does
+ * (Wireshark 4's `!=`, "all not equal"). One deliberate difference: a flag named alone
+ * (`tcp.flags.syn`) means "is set", where Wireshark would mean "the field exists".
+ * `dns`, `http` and `tls` are recognised by their well-known ports (53; 80 and 8080; 443)
+ * until the dissector decodes those protocols.
+ *
+ * Left out: `contains`, `matches`, slices (`eth.src[0:3]`), field-to-field comparisons and
+ * set membership (`tcp.port in {80 443}`).
+ */
+import { parseIpv4Address } from '../../../src/internet/ipv4-address.ts';
+import { closest } from '../../../src/lab/scenario/did-you-mean.ts';
+import { parseMac } from '../../../src/link/mac-address.ts';
+import type { PacketFields } from './packet-fields.ts';
+
+/** What a filter knows about a packet besides its headers. */
+export interface PacketMeta {
+  /** 1-based, as Wireshark numbers frames. */
+  number: number;
+  /** Seconds. */
+  time: number;
+  /** `node:iface` the frame was sent from. */
+  iface: string;
+  node: string;
+}
+
+export type DisplayFilter = (p: PacketFields, meta: PacketMeta) => boolean;
+
+export interface FilterError {
+  readonly error: string;
+  /** Character offset of the problem in the expression. */
+  readonly at: number;
+}
+
+type FieldType = 'number' | 'float' | 'ipv4' | 'mac' | 'bool' | 'string';
+type Get = (p: PacketFields, m: PacketMeta) => number | undefined;
+type GetText = (p: PacketFields, m: PacketMeta) => string | undefined;
+
+interface FieldDef {
+  readonly type: FieldType;
+  /** One or two getters; a packet matches `==` if any value does. */
+  readonly get: readonly Get[];
+  readonly text?: GetText;
+}
+
+const has = (ok: (p: PacketFields) => boolean, get: (p: PacketFields) => number): Get => {
+  return (p) => (ok(p) ? get(p) : undefined);
+};
+const isEth = (p: PacketFields) => p.eth;
+const isArp = (p: PacketFields) => p.arp;
+const isIp = (p: PacketFields) => p.ip;
+const isIcmp = (p: PacketFields) => p.icmp;
+const isUdp = (p: PacketFields) => p.udp;
+const isTcp = (p: PacketFields) => p.tcp;
+const isEcho = (p: PacketFields) => p.icmp && (p.icmpType === 0 || p.icmpType === 8);
+const flag = (bit: number): FieldDef => ({
+  type: 'bool',
+  get: [has(isTcp, (p) => (p.tcpFlags & bit ? 1 : 0))],
+});
+const num = (...get: Get[]): FieldDef => ({ type: 'number', get });
+const ip = (...get: Get[]): FieldDef => ({ type: 'ipv4', get });
+const macField = (...get: Get[]): FieldDef => ({ type: 'mac', get });
+
+const FIELDS: Record<string, FieldDef> = {
+  'frame.number': num((_, m) => m.number),
+  'frame.len': num((p) => p.frameLength),
+  'frame.time': { type: 'float', get: [(_, m) => m.time] },
+  'frame.iface': { type: 'string', get: [], text: (_, m) => m.iface },
+  'frame.node': { type: 'string', get: [], text: (_, m) => m.node },
+  'eth.src': macField(has(isEth, (p) => p.ethSrc)),
+  'eth.dst': macField(has(isEth, (p) => p.ethDst)),
+  'eth.addr': macField(
+    has(isEth, (p) => p.ethSrc),
+    has(isEth, (p) => p.ethDst),
+  ),
+  'eth.type': num(has(isEth, (p) => p.ethType)),
+  'arp.opcode': num(has(isArp, (p) => p.arpOp)),
+  'arp.src.hw_mac': macField(has(isArp, (p) => p.arpSenderMac)),
+  'arp.dst.hw_mac': macField(has(isArp, (p) => p.arpTargetMac)),
+  'arp.src.proto_ipv4': ip(has(isArp, (p) => p.arpSenderIp)),
+  'arp.dst.proto_ipv4': ip(has(isArp, (p) => p.arpTargetIp)),
+  'ip.src': ip(has(isIp, (p) => p.ipSrc)),
+  'ip.dst': ip(has(isIp, (p) => p.ipDst)),
+  'ip.addr': ip(
+    has(isIp, (p) => p.ipSrc),
+    has(isIp, (p) => p.ipDst),
+  ),
+  'ip.ttl': num(has(isIp, (p) => p.ipTtl)),
+  'ip.proto': num(has(isIp, (p) => p.ipProto)),
+  'ip.id': num(has(isIp, (p) => p.ipId)),
+  'ip.len': num(has(isIp, (p) => p.ipLength)),
+  'ip.hdr_len': num(has(isIp, (p) => p.ipHeaderLength)),
+  'ip.frag_offset': num(has(isIp, (p) => p.ipFragOffset)),
+  'ip.flags.df': { type: 'bool', get: [has(isIp, (p) => (p.ipDf ? 1 : 0))] },
+  'ip.flags.mf': { type: 'bool', get: [has(isIp, (p) => (p.ipMf ? 1 : 0))] },
+  'icmp.type': num(has(isIcmp, (p) => p.icmpType)),
+  'icmp.code': num(has(isIcmp, (p) => p.icmpCode)),
+  'icmp.ident': num(has(isEcho, (p) => p.icmpIdent)),
+  'icmp.seq': num(has(isEcho, (p) => p.icmpSeq)),
+  'udp.srcport': num(has(isUdp, (p) => p.srcPort)),
+  'udp.dstport': num(has(isUdp, (p) => p.dstPort)),
+  'udp.port': num(
+    has(isUdp, (p) => p.srcPort),
+    has(isUdp, (p) => p.dstPort),
+  ),
+  'udp.length': num(has(isUdp, (p) => p.udpLength)),
+  'tcp.srcport': num(has(isTcp, (p) => p.srcPort)),
+  'tcp.dstport': num(has(isTcp, (p) => p.dstPort)),
+  'tcp.port': num(
+    has(isTcp, (p) => p.srcPort),
+    has(isTcp, (p) => p.dstPort),
+  ),
+  'tcp.seq_raw': num(has(isTcp, (p) => p.tcpSeq)),
+  'tcp.ack_raw': num(has(isTcp, (p) => p.tcpAck)),
+  'tcp.len': num(has(isTcp, (p) => p.tcpLength)),
+  'tcp.window_size_value': num(has(isTcp, (p) => p.tcpWindow)),
+  'tcp.flags': num(has(isTcp, (p) => p.tcpFlags)),
+  'tcp.flags.fin': flag(0x01),
+  'tcp.flags.syn': flag(0x02),
+  'tcp.flags.reset': flag(0x04),
+  'tcp.flags.push': flag(0x08),
+  'tcp.flags.ack': flag(0x10),
+  'tcp.flags.urg': flag(0x20),
+};
+
+const port = (p: PacketFields, ports: readonly number[]) =>
+  ports.includes(p.srcPort) || ports.includes(p.dstPort);
+
+const PROTOCOLS: Record<string, (p: PacketFields) => boolean> = {
+  eth: (p) => p.eth,
+  arp: (p) => p.arp,
+  ip: (p) => p.ip,
+  icmp: (p) => p.icmp,
+  udp: (p) => p.udp,
+  tcp: (p) => p.tcp,
+  dns: (p) => (p.udp || p.tcp) && port(p, [53]) && (p.udp || p.tcpLength > 0),
+  http: (p) => p.tcp && p.tcpLength > 0 && port(p, [80, 8080]),
+  tls: (p) => p.tcp && p.tcpLength > 0 && port(p, [443]),
+};
+
+/** Every name a filter may use, for suggestions and the help text. */
+export const FILTER_NAMES: readonly string[] = [...Object.keys(PROTOCOLS), ...Object.keys(FIELDS)];
+
+type Op = '==' | '!=' | '<' | '>' | '<=' | '>=';
+const WORD_OPS: Record<string, Op> = { eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=' };
+
+interface Token {
+  readonly kind: 'word' | 'string' | 'op' | 'and' | 'or' | 'not' | '(' | ')' | 'end';
+  readonly text: string;
+  readonly at: number;
+}
+
+class Fail {
+  constructor(
+    readonly error: string,
+    readonly at: number,
+  ) {}
+}
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === ' ' || c === '\t' || c === '\n') {
+      i++;
+      continue;
+    }
+    const two = src.slice(i, i + 2);
+    if (two === '&&' || two === '||') {
+      out.push({ kind: two === '&&' ? 'and' : 'or', text: two, at: i });
+      i += 2;
+    } else if (two === '==' || two === '!=' || two === '<=' || two === '>=') {
+      out.push({ kind: 'op', text: two, at: i });
+      i += 2;
+    } else if (c === '<' || c === '>') {
+      out.push({ kind: 'op', text: c, at: i });
+      i++;
+    } else if (c === '!') {
+      out.push({ kind: 'not', text: c, at: i });
+      i++;
+    } else if (c === '(' || c === ')') {
+      out.push({ kind: c, text: c, at: i });
+      i++;
+    } else if (c === '"') {
+      const end = src.indexOf('"', i + 1);
+      if (end < 0) throw new Fail('unterminated string', i);
+      out.push({ kind: 'string', text: src.slice(i + 1, end), at: i });
+      i = end + 1;
+    } else if (/[A-Za-z0-9_.:/-]/.test(c)) {
+      let j = i;
+      while (j < src.length && /[A-Za-z0-9_.:/-]/.test(src[j]!)) j++;
+      const w = src.slice(i, j);
+      const lower = w.toLowerCase();
+      if (lower === 'and' || lower === 'or' || lower === 'not') out.push({ kind: lower, text: w, at: i });
+      else if (lower in WORD_OPS) out.push({ kind: 'op', text: WORD_OPS[lower]!, at: i });
+      else out.push({ kind: 'word', text: w, at: i });
+      i = j;
+    } else {
+      throw new Fail(`unexpected character '${c}'`, i);
+    }
+  }
+  out.push({ kind: 'end', text: '', at: src.length });
+  return out;
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  parse(): DisplayFilter {
+    const f = this.or();
+    const t = this.peek();
+    if (t.kind !== 'end') throw new Fail(`unexpected '${t.text}'`, t.at);
+    return f;
+  }
+
+  private peek(): Token {
+    return this.tokens[this.i]!;
+  }
+
+  private next(): Token {
+    return this.tokens[this.i++]!;
+  }
+
+  private or(): DisplayFilter {
+    let left = this.and();
+    while (this.peek().kind === 'or') {
+      this.next();
+      const a = left;
+      const b = this.and();
+      left = (p, m) => a(p, m) || b(p, m);
+    }
+    return left;
+  }
+
+  private and(): DisplayFilter {
+    let left = this.not();
+    while (this.peek().kind === 'and') {
+      this.next();
+      const a = left;
+      const b = this.not();
+      left = (p, m) => a(p, m) && b(p, m);
+    }
+    return left;
+  }
+
+  private not(): DisplayFilter {
+    if (this.peek().kind === 'not') {
+      this.next();
+      const a = this.not();
+      return (p, m) => !a(p, m);
+    }
+    return this.primary();
+  }
+
+  private primary(): DisplayFilter {
+    const t = this.next();
+    if (t.kind === '(') {
+      const inner = this.or();
+      const close = this.next();
+      if (close.kind !== ')') throw new Fail(`expected ')'`, close.at);
+      return inner;
+    }
+    if (t.kind !== 'word') {
+      throw new Fail(t.kind === 'end' ? 'expected a protocol or field' : `unexpected '${t.text}'`, t.at);
+    }
+    const name = t.text.toLowerCase();
+    const proto = PROTOCOLS[name];
+    if (proto && this.peek().kind !== 'op') return (p) => proto(p);
+    const def = FIELDS[name];
+    if (!def) {
+      if (proto) throw new Fail(`'${name}' is a protocol: it takes no comparison`, this.peek().at);
+      const guess = closest(name, FILTER_NAMES);
+      throw new Fail(`unknown field '${t.text}'${guess ? ` (did you mean '${guess}'?)` : ''}`, t.at);
+    }
+    if (this.peek().kind !== 'op') {
+      if (def.type === 'bool') return compare(def, '==', 1);
+      // A field alone tests that the packet has it.
+      if (def.text) return () => true;
+      const g = def.get[0]!;
+      return (p, m) => g(p, m) !== undefined;
+    }
+    const op = this.next().text as Op;
+    const v = this.next();
+    if (v.kind !== 'word' && v.kind !== 'string') throw new Fail(`expected a value after '${op}'`, v.at);
+    return this.comparison(t.text, def, op, v);
+  }
+
+  private comparison(field: string, def: FieldDef, op: Op, v: Token): DisplayFilter {
+    const bad = (what: string) => new Fail(`'${v.text}' is not ${what} (${field})`, v.at);
+    switch (def.type) {
+      case 'string': {
+        if (op !== '==' && op !== '!=') throw new Fail(`${field} compares only with == and !=`, v.at);
+        const text = def.text!;
+        const want = v.text;
+        return op === '==' ? (p, m) => text(p, m) === want : (p, m) => text(p, m) !== want;
+      }
+      case 'ipv4': {
+        const [addrText, lenText] = v.text.split('/');
+        const addr = parseIpv4Address(addrText ?? '');
+        if (addr === undefined) throw bad('an IPv4 address');
+        if (lenText !== undefined) {
+          const len = Number(lenText);
+          if (!(Number.isInteger(len) && len >= 0 && len <= 32 && /^\d+$/.test(lenText)))
+            throw bad('an IPv4 prefix');
+          if (op !== '==' && op !== '!=') throw new Fail(`a prefix compares only with == and !=`, v.at);
+          const mask = len === 0 ? 0 : (0xffff_ffff << (32 - len)) >>> 0;
+          const net = (addr & mask) >>> 0;
+          return compareWith(def, op === '==', (x) => (x & mask) >>> 0 === net);
+        }
+        return compare(def, op, addr);
+      }
+      case 'mac': {
+        const m = parseMac(v.text);
+        if (m === undefined) throw bad('a MAC address');
+        return compare(def, op, m);
+      }
+      case 'bool': {
+        const b = v.text === '1' || v.text === 'true' ? 1 : v.text === '0' || v.text === 'false' ? 0 : -1;
+        if (b < 0) throw bad('1, 0, true or false');
+        return compare(def, op, b);
+      }
+      case 'float': {
+        const n = Number(v.text);
+        if (!Number.isFinite(n) || v.text === '') throw bad('a number');
+        return compare(def, op, n);
+      }
+      case 'number': {
+        const n = /^0x[0-9a-f]+$/i.test(v.text)
+          ? Number.parseInt(v.text.slice(2), 16)
+          : /^\d+$/.test(v.text)
+            ? Number(v.text)
+            : Number.NaN;
+        if (!Number.isFinite(n)) throw bad('a whole number');
+        return compare(def, op, n);
+      }
+    }
+  }
+}
+
+function compare(def: FieldDef, op: Op, value: number): DisplayFilter {
+  switch (op) {
+    case '==':
+      return compareWith(def, true, (x) => x === value);
+    case '!=':
+      return compareWith(def, false, (x) => x === value);
+    case '<':
+      return compareWith(def, true, (x) => x < value);
+    case '>':
+      return compareWith(def, true, (x) => x > value);
+    case '<=':
+      return compareWith(def, true, (x) => x <= value);
+    case '>=':
+      return compareWith(def, true, (x) => x >= value);
+  }
+}
+
+/**
+ * `any`: some value of the field satisfies `test`. Otherwise (`!=`): the field is present
+ * and none of its values satisfies `test`.
+ */
+function compareWith(def: FieldDef, any: boolean, test: (x: number) => boolean): DisplayFilter {
+  const [g1, g2] = def.get;
+  if (!g1) return () => false;
+  if (!g2) {
+    return any
+      ? (p, m) => {
+          const x = g1(p, m);
+          return x !== undefined && test(x);
+        }
+      : (p, m) => {
+          const x = g1(p, m);
+          return x !== undefined && !test(x);
+        };
+  }
+  return (p, m) => {
+    const a = g1(p, m);
+    const b = g2(p, m);
+    if (a === undefined && b === undefined) return false;
+    const hit = (a !== undefined && test(a)) || (b !== undefined && test(b));
+    return any ? hit : !hit;
+  };
+}
+
+/** Compiles `expression`; an empty expression shows every packet (returns null). */
+export function compileDisplayFilter(expression: string): DisplayFilter | null | FilterError {
+  if (expression.trim() === '') return null;
+  try {
+    return new Parser(tokenize(expression)).parse();
+  } catch (e) {
+    if (e instanceof Fail) return { error: e.error, at: e.at };
+    throw e;
+  }
+}
+
+export function isFilterError(f: DisplayFilter | null | FilterError): f is FilterError {
+  return f !== null && typeof f === 'object' && 'error' in f;
+}

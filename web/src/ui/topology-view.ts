@@ -1,0 +1,684 @@
+/**
+ * The topology view: the network drawn on a canvas (layout.ts decides where things go),
+ * frames animated along their links, each link coloured and thickened by how busy it is,
+ * cut cables dashed red, failed nodes greyed, drops flashed as a red cross at the end
+ * that dropped the frame.
+ *
+ * Time on screen. A frame is drawn crossing its link in simulated time when that takes
+ * long enough to see at the chosen speed; faster than that (a 1 µs LAN hop at ×1) it is
+ * drawn over a fixed 400 ms of wall time, so traffic stays visible at any speed. When the
+ * clock is paused only frames that are really on a link at that instant are drawn, where
+ * they are — which is what single-stepping shows.
+ *
+ * Mouse: click a node or a link to open its panel, drag to pan, wheel to zoom, double
+ * click to fit. Keyboard (the canvas is focusable): ←/→ pick the previous/next node, ↑/↓
+ * the previous/next link, Esc clears, + − 0 zoom and fit.
+ */
+import { layoutTopology, type Layout, type Point } from '../layout/layout.ts';
+import type { Topology } from '../engine/topology.ts';
+import type { Flight } from '../engine/lab-engine.ts';
+import type { Tick } from '../worker/protocol.ts';
+import { h } from './dom.ts';
+import { t, tx } from './i18n.ts';
+import * as fmt from './format.ts';
+
+export type Selection =
+  | { readonly kind: 'node'; readonly name: string }
+  | { readonly kind: 'link'; readonly index: number };
+
+interface ActiveFlight extends Flight {
+  readonly wall: number;
+}
+
+const FLIGHT_WALL_MS = 400;
+const MAX_FLIGHTS = 4000;
+const DROP_MS = 1200;
+
+export const PROTOCOL_COLOURS = ['#4a5260', '#a65300', '#7a3db8', '#0b6e4f', '#0b5cad'] as const;
+export const PROTOCOL_NAMES = ['other', 'ARP', 'ICMP', 'UDP', 'TCP'] as const;
+
+/** Figures the responsiveness benchmark reads. */
+export interface FrameStats {
+  frames: number;
+  flightsDrawn: number;
+  lastDrawMs: number;
+}
+
+export class TopologyView {
+  readonly element: HTMLElement;
+  onSelect: (s: Selection | null) => void = () => {};
+  readonly stats: FrameStats = { frames: 0, flightsDrawn: 0, lastDrawMs: 0 };
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly tooltip: HTMLElement;
+  private readonly live: HTMLElement;
+  private topology: Topology | null = null;
+  private layout: Layout | null = null;
+  private nodeIndex = new Map<string, number>();
+  private linkOffsets: number[] = [];
+  private linkUp: boolean[] = [];
+  private nodeUp: Record<string, boolean> = {};
+  private downIfaces = new Set<string>();
+  private util = new Float32Array(0);
+  private flights: ActiveFlight[] = [];
+  private dropMarks: { link: number; end: 0 | 1; wall: number }[] = [];
+  private scale = 1;
+  private ox = 0;
+  private oy = 0;
+  private fitted = false;
+  private width = 0;
+  private height = 0;
+  private selection: Selection | null = null;
+  private hover: Selection | null = null;
+  private simNow = 0;
+  private tickWall = 0;
+  private playing = false;
+  private speed = 1;
+  private drag: { x: number; y: number; ox: number; oy: number; moved: boolean } | null = null;
+  private dirty = true;
+  private disposed = false;
+
+  constructor() {
+    this.canvas = h('canvas', {
+      class: 'topology-canvas',
+      tabindex: 0,
+      role: 'application',
+      'aria-roledescription': 'network map',
+    });
+    this.ctx = this.canvas.getContext('2d', { alpha: false })!;
+    this.tooltip = h('div', { class: 'map-tooltip', role: 'tooltip', hidden: true });
+    this.live = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
+    const zoom = (f: number) => () => this.zoomBy(f, this.width / 2, this.height / 2);
+    const controls = h(
+      'div',
+      { class: 'map-controls' },
+      h(
+        'button',
+        { type: 'button', onclick: zoom(1.25), 'aria-label': t('map.zoomIn'), title: t('map.zoomIn') },
+        '+',
+      ),
+      h(
+        'button',
+        { type: 'button', onclick: zoom(0.8), 'aria-label': t('map.zoomOut'), title: t('map.zoomOut') },
+        '−',
+      ),
+      h(
+        'button',
+        { type: 'button', onclick: () => this.fit(), 'aria-label': t('map.fit'), title: t('map.fit') },
+        '⤢',
+      ),
+    );
+    const legend = h(
+      'div',
+      { class: 'map-legend', 'aria-hidden': 'true' },
+      PROTOCOL_NAMES.slice(1).map((name, i) =>
+        h('span', null, h('i', { style: `background:${PROTOCOL_COLOURS[i + 1]}` }), name),
+      ),
+    );
+    this.element = h('div', { class: 'topology' }, this.canvas, controls, legend, this.tooltip, this.live);
+    this.canvas.setAttribute('aria-label', t('map.label'));
+    new ResizeObserver(() => this.resize()).observe(this.element);
+    this.bindInput();
+    const frame = () => {
+      if (this.disposed) return;
+      this.draw();
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }
+
+  /** Stops drawing (the page was rebuilt). */
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  setTopology(topology: Topology): void {
+    this.topology = topology;
+    this.layout = layoutTopology(
+      topology.nodes,
+      topology.links.map((l) => ({ a: l.a.node, b: l.b.node })),
+    );
+    this.nodeIndex = new Map(topology.nodes.map((n, i) => [n.name, i]));
+    // Parallel cables between the same two nodes are drawn side by side.
+    const seen = new Map<string, number>();
+    this.linkOffsets = topology.links.map((l) => {
+      const key = l.a.node < l.b.node ? `${l.a.node}|${l.b.node}` : `${l.b.node}|${l.a.node}`;
+      const k = seen.get(key) ?? 0;
+      seen.set(key, k + 1);
+      return k === 0 ? 0 : (k % 2 === 1 ? 1 : -1) * Math.ceil(k / 2);
+    });
+    this.linkUp = topology.links.map(() => true);
+    this.nodeUp = {};
+    this.downIfaces = new Set();
+    this.util = new Float32Array(topology.links.length * 2);
+    this.flights = [];
+    this.dropMarks = [];
+    this.selection = null;
+    this.fitted = false;
+    this.fit();
+  }
+
+  applyTick(tick: Tick): void {
+    const wall = performance.now();
+    this.simNow = tick.now;
+    this.tickWall = wall;
+    this.playing = tick.playing;
+    this.speed = tick.effectiveSpeed > 0 ? tick.effectiveSpeed : tick.speed;
+    if (tick.state) {
+      this.linkUp = [...tick.state.links];
+      this.nodeUp = { ...tick.state.nodes };
+      this.downIfaces = new Set(tick.state.downIfaces);
+    }
+    if (tick.utilisation.length === this.util.length) {
+      for (let i = 0; i < this.util.length; i++) {
+        const u = tick.utilisation[i]!;
+        if (u >= 0) this.util[i] = this.util[i]! * 0.6 + u * 0.4;
+      }
+    }
+    for (const f of tick.flights) this.flights.push({ ...f, wall });
+    if (this.flights.length > MAX_FLIGHTS) this.flights.splice(0, this.flights.length - MAX_FLIGHTS);
+    for (const d of tick.drops) this.dropMarks.push({ link: d.link, end: d.end, wall });
+    if (this.dropMarks.length > 300) this.dropMarks.splice(0, this.dropMarks.length - 300);
+    this.dirty = true;
+  }
+
+  select(s: Selection | null, announce = true): void {
+    this.selection = s;
+    this.dirty = true;
+    if (announce && s) this.live.textContent = this.describe(s);
+  }
+
+  fit(): void {
+    const l = this.layout;
+    if (!l || this.width === 0) return;
+    const pad = 50;
+    const w = Math.max(1, l.width);
+    const hgt = Math.max(1, l.height);
+    this.scale = Math.min((this.width - pad * 2) / w, (this.height - pad * 2) / hgt, 1.6);
+    let minX = Number.POSITIVE_INFINITY;
+    let minY = Number.POSITIVE_INFINITY;
+    for (const p of l.positions.values()) {
+      minX = Math.min(minX, p.x);
+      minY = Math.min(minY, p.y);
+    }
+    for (const b of l.bars.values()) minX = Math.min(minX, b.x1);
+    this.ox = (this.width - w * this.scale) / 2 - minX * this.scale;
+    this.oy = (this.height - hgt * this.scale) / 2 - minY * this.scale;
+    this.fitted = true;
+    this.dirty = true;
+  }
+
+  // --- geometry ------------------------------------------------------------------------
+
+  private screen(p: Point): Point {
+    return { x: p.x * this.scale + this.ox, y: p.y * this.scale + this.oy };
+  }
+
+  private nodeRadius(): number {
+    return Math.max(3, Math.min(16, 13 * this.scale));
+  }
+
+  /** Screen end points of link `i` (a bus end meets the bar under the station). */
+  private linkEnds(i: number): [Point, Point] | null {
+    const topo = this.topology!;
+    const l = topo.links[i]!;
+    const pa = this.layout!.positions.get(l.a.node);
+    const pb = this.layout!.positions.get(l.b.node);
+    if (!pa || !pb) return null;
+    let a = this.screen(pa);
+    let b = this.screen(pb);
+    const barA = this.layout!.bars.get(l.a.node);
+    const barB = this.layout!.bars.get(l.b.node);
+    if (barA) a = this.screen({ x: pb.x, y: barA.y });
+    if (barB) b = this.screen({ x: pa.x, y: barB.y });
+    const k = this.linkOffsets[i] ?? 0;
+    if (k !== 0) {
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      const len = Math.hypot(dx, dy) || 1;
+      const off = k * 6;
+      a = { x: a.x - (dy / len) * off, y: a.y + (dx / len) * off };
+      b = { x: b.x - (dy / len) * off, y: b.y + (dx / len) * off };
+    }
+    return [a, b];
+  }
+
+  private hit(x: number, y: number): Selection | null {
+    const topo = this.topology;
+    const layout = this.layout;
+    if (!topo || !layout) return null;
+    const r = this.nodeRadius() + 4;
+    let best: Selection | null = null;
+    let bestD = Number.POSITIVE_INFINITY;
+    for (const n of topo.nodes) {
+      const bar = layout.bars.get(n.name);
+      if (bar) {
+        const a = this.screen({ x: bar.x1, y: bar.y });
+        const b = this.screen({ x: bar.x2, y: bar.y });
+        const d = segmentDistance(x, y, a, b);
+        if (d < 7 && d < bestD) {
+          bestD = d;
+          best = { kind: 'node', name: n.name };
+        }
+        continue;
+      }
+      const p = this.screen(layout.positions.get(n.name)!);
+      const d = Math.hypot(p.x - x, p.y - y);
+      if (d < r && d < bestD) {
+        bestD = d;
+        best = { kind: 'node', name: n.name };
+      }
+    }
+    if (best) return best;
+    for (let i = 0; i < topo.links.length; i++) {
+      const ends = this.linkEnds(i);
+      if (!ends) continue;
+      const d = segmentDistance(x, y, ends[0], ends[1]);
+      if (d < 6 && d < bestD) {
+        bestD = d;
+        best = { kind: 'link', index: i };
+      }
+    }
+    return best;
+  }
+
+  private describe(s: Selection): string {
+    const topo = this.topology;
+    if (!topo) return '';
+    if (s.kind === 'node') {
+      const n = topo.nodes[this.nodeIndex.get(s.name) ?? -1];
+      if (!n) return s.name;
+      const addrs = n.interfaces.filter((i) => i.address).map((i) => `${i.name} ${i.address}`);
+      return `${n.name} · ${tx(`kind.${n.kind}`, n.kind)}${addrs.length ? ` · ${addrs.join(', ')}` : ''}`;
+    }
+    const l = topo.links[s.index];
+    if (!l) return '';
+    const up = this.linkUp[s.index] !== false;
+    const util = Math.max(this.util[s.index * 2] ?? 0, this.util[s.index * 2 + 1] ?? 0);
+    return `${l.a.node}:${l.a.iface} ↔ ${l.b.node}:${l.b.iface} · ${fmt.rate(l.rate)} · ${fmt.duration(l.delay)} · ${
+      up ? t('link.up') : t('link.down')
+    } · ${Math.round(util * 100)}%`;
+  }
+
+  // --- input ---------------------------------------------------------------------------
+
+  private bindInput(): void {
+    const c = this.canvas;
+    const pos = (e: MouseEvent) => {
+      const r = c.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    };
+    c.addEventListener('mousedown', (e) => {
+      const p = pos(e);
+      this.drag = { x: p.x, y: p.y, ox: this.ox, oy: this.oy, moved: false };
+    });
+    window.addEventListener('mousemove', (e) => {
+      const p = pos(e);
+      if (this.drag) {
+        const dx = p.x - this.drag.x;
+        const dy = p.y - this.drag.y;
+        if (Math.abs(dx) + Math.abs(dy) > 3) this.drag.moved = true;
+        if (this.drag.moved) {
+          this.ox = this.drag.ox + dx;
+          this.oy = this.drag.oy + dy;
+          this.dirty = true;
+        }
+        return;
+      }
+      if (e.target !== c) {
+        if (this.hover) {
+          this.hover = null;
+          this.tooltip.hidden = true;
+          this.dirty = true;
+        }
+        return;
+      }
+      const hit = this.hit(p.x, p.y);
+      if (!same(hit, this.hover)) {
+        this.hover = hit;
+        this.dirty = true;
+      }
+      c.style.cursor = hit ? 'pointer' : 'grab';
+      if (hit) {
+        this.tooltip.textContent = this.describe(hit);
+        this.tooltip.hidden = false;
+        this.tooltip.style.left = `${Math.min(p.x + 14, this.width - 260)}px`;
+        this.tooltip.style.top = `${p.y + 14}px`;
+      } else this.tooltip.hidden = true;
+    });
+    window.addEventListener('mouseup', (e) => {
+      const d = this.drag;
+      this.drag = null;
+      if (!d || d.moved || e.target !== c) return;
+      const p = pos(e);
+      const hit = this.hit(p.x, p.y);
+      this.select(hit);
+      this.onSelect(hit);
+    });
+    c.addEventListener('dblclick', () => this.fit());
+    c.addEventListener(
+      'wheel',
+      (e) => {
+        e.preventDefault();
+        const p = pos(e);
+        this.zoomBy(e.deltaY < 0 ? 1.15 : 1 / 1.15, p.x, p.y);
+      },
+      { passive: false },
+    );
+    c.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  private key(e: KeyboardEvent): void {
+    const topo = this.topology;
+    if (!topo) return;
+    const cycle = (kind: 'node' | 'link', delta: number) => {
+      const n = kind === 'node' ? topo.nodes.length : topo.links.length;
+      if (n === 0) return;
+      const s = this.selection;
+      let i = -1;
+      if (s && s.kind === kind)
+        i =
+          kind === 'node'
+            ? (this.nodeIndex.get((s as { name: string }).name) ?? -1)
+            : (s as { index: number }).index;
+      i = (i + delta + n) % n;
+      if (i < 0) i = 0;
+      const next: Selection = kind === 'node' ? { kind, name: topo.nodes[i]!.name } : { kind, index: i };
+      this.select(next);
+      this.onSelect(next);
+    };
+    switch (e.key) {
+      case 'ArrowRight':
+        cycle('node', 1);
+        break;
+      case 'ArrowLeft':
+        cycle('node', -1);
+        break;
+      case 'ArrowDown':
+        cycle('link', 1);
+        break;
+      case 'ArrowUp':
+        cycle('link', -1);
+        break;
+      case 'Escape':
+        this.select(null);
+        this.onSelect(null);
+        break;
+      case '+':
+      case '=':
+        this.zoomBy(1.25, this.width / 2, this.height / 2);
+        break;
+      case '-':
+        this.zoomBy(0.8, this.width / 2, this.height / 2);
+        break;
+      case '0':
+        this.fit();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  private zoomBy(f: number, cx: number, cy: number): void {
+    const s = Math.min(8, Math.max(0.01, this.scale * f));
+    const k = s / this.scale;
+    this.ox = cx - (cx - this.ox) * k;
+    this.oy = cy - (cy - this.oy) * k;
+    this.scale = s;
+    this.dirty = true;
+  }
+
+  private resize(): void {
+    const r = this.element.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    this.width = Math.max(1, Math.floor(r.width));
+    this.height = Math.max(1, Math.floor(r.height));
+    this.canvas.width = Math.floor(this.width * dpr);
+    this.canvas.height = Math.floor(this.height * dpr);
+    this.canvas.style.width = `${this.width}px`;
+    this.canvas.style.height = `${this.height}px`;
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (!this.fitted) this.fit();
+    this.dirty = true;
+  }
+
+  // --- drawing -------------------------------------------------------------------------
+
+  private displayedSimTime(wall: number): number {
+    if (!this.playing) return this.simNow;
+    // Between ticks, extrapolate at the speed the clock is really going (at most one tick ahead).
+    const ahead = Math.min(wall - this.tickWall, 50);
+    return this.simNow + ahead * 1e6 * this.speed;
+  }
+
+  private draw(): void {
+    const wall = performance.now();
+    const animating = this.flights.length > 0 || this.dropMarks.length > 0;
+    if (!this.dirty && !animating) return;
+    this.dirty = false;
+    const t0 = performance.now();
+    const ctx = this.ctx;
+    ctx.fillStyle = '#fbfcfd';
+    ctx.fillRect(0, 0, this.width, this.height);
+    const topo = this.topology;
+    const layout = this.layout;
+    if (!topo || !layout) return;
+    // Links, batched by style.
+    const sel = this.selection;
+    for (let i = 0; i < topo.links.length; i++) {
+      const ends = this.linkEnds(i);
+      if (!ends) continue;
+      const [a, b] = ends;
+      const up = this.linkUp[i] !== false;
+      const u = Math.max(this.util[i * 2] ?? 0, this.util[i * 2 + 1] ?? 0);
+      const chosen =
+        (sel?.kind === 'link' && sel.index === i) || (this.hover?.kind === 'link' && this.hover.index === i);
+      ctx.beginPath();
+      ctx.moveTo(a.x, a.y);
+      ctx.lineTo(b.x, b.y);
+      if (chosen) {
+        ctx.setLineDash([]);
+        ctx.strokeStyle = '#ffbf00';
+        ctx.lineWidth = 9;
+        ctx.stroke();
+      }
+      if (!up) {
+        ctx.setLineDash([6, 5]);
+        ctx.strokeStyle = '#c62828';
+        ctx.lineWidth = 2;
+      } else {
+        ctx.setLineDash([]);
+        ctx.strokeStyle = u < 0.02 ? '#8a94a6' : u < 0.3 ? '#0b5cad' : u < 0.7 ? '#c77700' : '#c62828';
+        ctx.lineWidth = 1.5 + Math.min(1, u) * 5;
+      }
+      ctx.stroke();
+      if (!up) {
+        const m = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+        ctx.setLineDash([]);
+        cross(ctx, m.x, m.y, 5, '#c62828');
+      }
+    }
+    ctx.setLineDash([]);
+    // Bus bars.
+    for (const [name, bar] of layout.bars) {
+      const a = this.screen({ x: bar.x1, y: bar.y });
+      const b = this.screen({ x: bar.x2, y: bar.y });
+      const chosen =
+        (sel?.kind === 'node' && sel.name === name) ||
+        (this.hover?.kind === 'node' && this.hover.name === name);
+      ctx.beginPath();
+      ctx.moveTo(a.x, a.y);
+      ctx.lineTo(b.x, b.y);
+      if (chosen) {
+        ctx.strokeStyle = '#ffbf00';
+        ctx.lineWidth = 12;
+        ctx.stroke();
+      }
+      ctx.strokeStyle = this.nodeUp[name] === false ? '#b0b6c0' : '#39414d';
+      ctx.lineWidth = 6;
+      ctx.stroke();
+      if (this.scale > 0.3) label(ctx, name, a.x - 6, a.y + 4, 'right');
+    }
+    // Frames in flight.
+    const simNow = this.displayedSimTime(wall);
+    let drawn = 0;
+    const keep: ActiveFlight[] = [];
+    for (const f of this.flights) {
+      const span = Math.max(1, f.t1 - f.t0);
+      const pSim = (simNow - f.t0) / span;
+      const realMs = span / 1e6 / Math.max(this.speed, 1e-9);
+      const usesSim = !this.playing || realMs >= FLIGHT_WALL_MS;
+      const p = usesSim ? pSim : (wall - f.wall) / FLIGHT_WALL_MS;
+      if (p >= 1) continue;
+      keep.push(f);
+      if (p < 0) continue;
+      const ends = this.linkEnds(f.link);
+      if (!ends) continue;
+      const [a, b] = f.dir === 0 ? ends : [ends[1], ends[0]];
+      const x = a.x + (b.x - a.x) * p;
+      const y = a.y + (b.y - a.y) * p;
+      ctx.beginPath();
+      ctx.arc(x, y, 4, 0, Math.PI * 2);
+      ctx.fillStyle = PROTOCOL_COLOURS[f.kind] ?? PROTOCOL_COLOURS[0];
+      ctx.fill();
+      drawn++;
+    }
+    this.flights = keep;
+    // Nodes.
+    const r = this.nodeRadius();
+    const labels = r >= 7;
+    for (const n of topo.nodes) {
+      if (layout.bars.has(n.name)) continue;
+      const p = this.screen(layout.positions.get(n.name)!);
+      const down = this.nodeUp[n.name] === false;
+      const chosen =
+        (sel?.kind === 'node' && sel.name === n.name) ||
+        (this.hover?.kind === 'node' && this.hover.name === n.name);
+      if (chosen) {
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r + 6, 0, Math.PI * 2);
+        ctx.fillStyle = '#ffbf00';
+        ctx.fill();
+      }
+      glyph(ctx, n.kind, p.x, p.y, r, down);
+      const ifaceDown = n.interfaces.some((i) => this.downIfaces.has(`${n.name}:${i.name}`));
+      if (down || ifaceDown) cross(ctx, p.x + r * 0.8, p.y - r * 0.8, Math.max(3, r * 0.35), '#c62828');
+      if (labels) label(ctx, n.name, p.x, p.y + r + 13, 'center');
+    }
+    // Drops.
+    const marks: typeof this.dropMarks = [];
+    for (const d of this.dropMarks) {
+      const age = wall - d.wall;
+      if (age > DROP_MS) continue;
+      marks.push(d);
+      const ends = this.linkEnds(d.link);
+      if (!ends) continue;
+      const [a, b] = d.end === 0 ? ends : [ends[1], ends[0]];
+      ctx.globalAlpha = 1 - age / DROP_MS;
+      cross(ctx, a.x + (b.x - a.x) * 0.2, a.y + (b.y - a.y) * 0.2, 6, '#c62828');
+      ctx.globalAlpha = 1;
+    }
+    this.dropMarks = marks;
+    this.stats.frames++;
+    this.stats.flightsDrawn = drawn;
+    this.stats.lastDrawMs = performance.now() - t0;
+  }
+}
+
+function same(a: Selection | null, b: Selection | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.kind === 'node' && b.kind === 'node') return a.name === b.name;
+  if (a.kind === 'link' && b.kind === 'link') return a.index === b.index;
+  return false;
+}
+
+function segmentDistance(x: number, y: number, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const k = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - a.x) * dx + (y - a.y) * dy) / len2));
+  return Math.hypot(x - (a.x + k * dx), y - (a.y + k * dy));
+}
+
+function cross(ctx: CanvasRenderingContext2D, x: number, y: number, s: number, colour: string): void {
+  ctx.beginPath();
+  ctx.moveTo(x - s, y - s);
+  ctx.lineTo(x + s, y + s);
+  ctx.moveTo(x + s, y - s);
+  ctx.lineTo(x - s, y + s);
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2.5;
+  ctx.stroke();
+}
+
+function label(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  x: number,
+  y: number,
+  align: CanvasTextAlign,
+): void {
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = align;
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = '#fbfcfd';
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = '#1b1f24';
+  ctx.fillText(text, x, y);
+}
+
+function glyph(
+  ctx: CanvasRenderingContext2D,
+  kind: string,
+  x: number,
+  y: number,
+  r: number,
+  down: boolean,
+): void {
+  const fills: Record<string, [string, string]> = {
+    host: ['#e8f0fe', '#0b5cad'],
+    router: ['#fff1e0', '#a65300'],
+    switch: ['#e6f4ea', '#0b6e4f'],
+    hub: ['#f3e8ff', '#7a3db8'],
+  };
+  const [fill, stroke] = down ? ['#eceef1', '#8a94a6'] : (fills[kind] ?? ['#eceef1', '#4a5260']);
+  ctx.fillStyle = fill;
+  ctx.strokeStyle = stroke;
+  ctx.lineWidth = Math.max(1, r / 7);
+  ctx.beginPath();
+  if (kind === 'router') {
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+    if (r >= 6) {
+      // Arrows in and out: a router's icon.
+      ctx.beginPath();
+      ctx.moveTo(x - r * 0.55, y);
+      ctx.lineTo(x + r * 0.55, y);
+      ctx.moveTo(x, y - r * 0.55);
+      ctx.lineTo(x, y + r * 0.55);
+      ctx.stroke();
+    }
+  } else if (kind === 'switch') {
+    ctx.rect(x - r * 1.3, y - r * 0.7, r * 2.6, r * 1.4);
+    ctx.fill();
+    ctx.stroke();
+    if (r >= 6) {
+      ctx.beginPath();
+      ctx.moveTo(x - r * 0.8, y - r * 0.2);
+      ctx.lineTo(x + r * 0.8, y - r * 0.2);
+      ctx.moveTo(x + r * 0.8, y + r * 0.25);
+      ctx.lineTo(x - r * 0.8, y + r * 0.25);
+      ctx.stroke();
+    }
+  } else if (kind === 'hub') {
+    ctx.rect(x - r, y - r, r * 2, r * 2);
+    ctx.fill();
+    ctx.stroke();
+  } else {
+    ctx.roundRect(x - r, y - r * 0.8, r * 2, r * 1.6, r * 0.3);
+    ctx.fill();
+    ctx.stroke();
+  }
+}
