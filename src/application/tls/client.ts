@@ -238,10 +238,9 @@ export class TlsClient extends TlsConnection {
     if (offers13 && this.opts.pskModes) add(ExtensionType.PskKeyExchangeModes, encodePskModes([PSK_DHE_KE]));
     if (c.recordSizeLimit !== undefined)
       add(ExtensionType.RecordSizeLimit, encodeRecordSizeLimit(c.recordSizeLimit));
-    this.offeredExtensions = new Set(ext.map((e) => e.type));
     const suites = this.offeredSuites.map((s) => s.code);
     if (this.opts.fallback) suites.push(TLS_FALLBACK_SCSV);
-    return {
+    const hello: ClientHello = {
       legacyVersion: ProtocolVersion.Tls12,
       random: this.clientRandom,
       sessionId: this.sessionId,
@@ -249,6 +248,14 @@ export class TlsClient extends TlsConnection {
       compressionMethods: [0],
       extensions: ext,
     };
+    if (this.opts.padding) {
+      // RFC 7685 §4 as BoringSSL and NSS do it: the message (with its 4-byte header) grows to 512.
+      const length = 4 + serializeClientHello(hello).length;
+      if (length >= 256 && length < 512)
+        ext.push({ type: ExtensionType.Padding, data: new Uint8Array(Math.max(1, 512 - length - 4)) });
+    }
+    this.offeredExtensions = new Set(ext.map((e) => e.type));
+    return hello;
   }
 
   // ------------------------------------------------------------------ dispatch

@@ -74,6 +74,11 @@ export interface TlsClientOptions extends TlsCommonOptions {
   readonly pskModes?: boolean;
   /** RFC 7507: this is a fallback connection (sends TLS_FALLBACK_SCSV). */
   readonly fallback?: boolean;
+  /**
+   * RFC 7685 padding: a ClientHello of 256 to 511 bytes is padded to 512 (the workaround
+   * NSS and BoringSSL apply for middleboxes that choke on those lengths). Default false.
+   */
+  readonly padding?: boolean;
 }
 
 export interface TlsServerOptions extends TlsCommonOptions {
