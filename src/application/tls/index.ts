@@ -29,9 +29,18 @@ export type { Credential, TlsClientOptions, TlsCommonOptions, TlsServerOptions }
 export { TlsConnection } from './connection.ts';
 export type { HandshakeDetails, KeyLogLabel, SessionInfo, TlsEvent } from './events.ts';
 export { allowedTargets, type Incoming, TRANSITIONS, type TlsState } from './handshake-state.ts';
+export { HTTP1_ALPN, HTTPS_PORT, type HttpsClientTls, httpsConnector, httpsHandler } from './https.ts';
+export {
+  BROWSER_ADDRESS,
+  buildHttpsPair,
+  type HttpsPair,
+  type HttpsPairOptions,
+  SERVER_ADDRESS,
+} from './https-pair.ts';
 export { IMPLEMENTED_GROUPS, type KeyExchangeGroup } from './key-exchange.ts';
 export { formatKeyLogLine, KeyLogCollector } from './key-log.ts';
 export { parseRecord, serializeRecord, type TlsRecord } from './record.ts';
+export { type InstallTlsOptions, installTls, NODE_TLS, type NodeTls } from './node-tls.ts';
 export { TlsServer } from './server.ts';
 export { type HandshakeSigner, keySigner } from './signature-schemes.ts';
 export { TlsError, type TlsErrorCode, type TlsFailure } from './tls-error.ts';
