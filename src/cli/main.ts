@@ -9,11 +9,14 @@
  *   netlab traceroute ARGS... [--from NODE] [--scenario FILE]
  *                                       one tool on the default topology, for a quick look
  *   netlab experiment NAME [options]    run an experiment, print its table (src/cli/experiment.ts)
+ *   netlab dig|nslookup|host ARGS...    the DNS tools over real sockets (src/cli/dns-commands.ts)
+ *   netlab serve dns --port P --zone FILE   netlab's name server on real sockets
  *
  * Exit status: 0 on success, 1 when a quick-look tool failed, 2 for usage errors and
  * invalid scenarios.
  */
 import { parseArgs } from 'node:util';
+import { runDigCli, runHostCli, runNslookupCli, runServeDnsCli } from './dns-commands.ts';
 import { runExperimentCli } from './experiment.ts';
 import { runScenarioCli } from './run-scenario.ts';
 import { exampleNames, loadScenario, type Loaded } from './load-scenario.ts';
@@ -36,6 +39,12 @@ commands:
   ping ARGS...                  ping on the default topology (from h1; --from NODE, --scenario FILE)
   traceroute ARGS...            traceroute on the default topology (same options)
   experiment NAME [options]     run an experiment (http-versions); 'netlab experiment help' lists them
+  dig [@SERVER] [-p PORT] NAME [TYPE] [+options]
+                                BIND's dig over real sockets (same options and output)
+  nslookup NAME [SERVER]        nslookup over real sockets (-type=T, -port=P)
+  host NAME [SERVER]            host over real sockets (-t TYPE, -p PORT)
+  serve dns --port P --zone FILE [--zone ORIGIN=FILE...] [--host ADDR] [--quiet]
+                                netlab's authoritative name server on UDP and TCP (port 0: any)
   help                          this text
 
 Scenario files are described in docs/scenario-format.md.`;
@@ -126,6 +135,16 @@ async function main(argv: string[]): Promise<number> {
       return runQuickTool(command, rest, { out, err });
     case 'experiment':
       return runExperimentCli(rest, { out, err });
+    case 'dig':
+      return runDigCli(rest, { out, err });
+    case 'nslookup':
+      return runNslookupCli(rest, { out, err });
+    case 'host':
+      return runHostCli(rest, { out, err });
+    case 'serve':
+      if (rest[0] === 'dns') return runServeDnsCli(rest.slice(1), { out, err });
+      err(`netlab serve: unknown protocol '${rest[0] ?? ''}' (known: dns)`);
+      return 2;
     default:
       err(`netlab: unknown command '${command}'\n`);
       err(USAGE);

@@ -58,7 +58,7 @@ describe('dns-lookup: a name through the hierarchy, then from the cache', async 
     const second = r.linesOf('laptop', 'dig www.example.com', 1);
     expect(queryTime(second)).toBe(0);
     expect(answer(second)).toEqual(['www.example.com.\t290\tIN\tA\t203.0.113.10']);
-    expect(text(second)).toContain(';; WHEN: Thu Jan 01 00:00:11 UTC 1970');
+    expect(text(second).find((l) => l.startsWith(';; WHEN:'))).toMatch(/ 00:00:11 UTC \d{4}$/);
     expect(packets(11, 12)).toHaveLength(2);
   });
 
