@@ -35,6 +35,20 @@ export function parseDuration(text: string | number): Time | undefined {
 }
 
 /**
+ * The simulated wall clock: the instant simulated time 0 stands for, wherever a protocol
+ * needs a date (HTTP's Date and Last-Modified, cookie expiry, certificate validity, dig's
+ * WHEN): 2025-01-01T00:00:00Z. One epoch for every layer, so a certificate issued at the
+ * start of a run is valid in its HTTP responses' dates too. (Captures keep counting from
+ * the Unix epoch: pcap time is time since the run began.)
+ */
+export const SIM_WALL_EPOCH_MS = Date.UTC(2025, 0, 1);
+
+/** Milliseconds since the Unix epoch on the simulated wall clock at simulated time `t`. */
+export function simWallClockMs(t: Time): number {
+  return SIM_WALL_EPOCH_MS + Math.floor(t / MILLISECOND);
+}
+
+/**
  * Seconds with `digits` decimals (default 6: microseconds), truncated as tools' clocks
  * are (tcpdump and ping print whole microseconds), so a timeline never shows an event
  * later than the tool that saw it: `1.000250`.

@@ -41,9 +41,9 @@ function lab() {
 
 const SERVER_HEADERS = [
   '< Content-Type: text/html; charset=utf-8',
-  '< ETag: "65920080-13"',
-  '< Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT',
-  '< Date: Mon, 01 Jan 2024 00:00:00 GMT',
+  '< ETag: "67748580-13"',
+  '< Last-Modified: Wed, 01 Jan 2025 00:00:00 GMT',
+  '< Date: Wed, 01 Jan 2025 00:00:00 GMT',
   '< Server: netlab',
   '< Content-Length: 19',
 ];

@@ -34,7 +34,7 @@
  */
 import type { Clock } from '../../sim/clock.ts';
 import type { Deferred } from '../../sim/simulator.ts';
-import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
+import { MILLISECOND, SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
 import type { TraceBus } from '../../sim/trace.ts';
 import { DEFAULT_FILE_TIME } from '../http/file-source.ts';
 import { BrowserError } from './browser-error.ts';
@@ -97,7 +97,7 @@ export interface BrowserOptions {
   readonly limits?: Partial<BrowserLimits>;
   /** Default BROWSER_USER_AGENT. */
   readonly userAgent?: string;
-  /** Wall-clock ms since the epoch (cookie expiry). Default 2024-01-01T00:00:00Z plus the clock. */
+  /** Wall-clock ms since the epoch (cookie expiry). Default the simulated wall clock (src/sim/time.ts). */
   readonly wallClock?: () => number;
   readonly cookies?: CookieJar;
   /** How long resolved names are kept. Default 60 s. */
@@ -157,7 +157,7 @@ export class Browser {
     this.userAgent = options.userAgent ?? BROWSER_USER_AGENT;
     this.cookies = options.cookies ?? new CookieJar();
     const clock = options.clock;
-    this.wallClock = options.wallClock ?? (() => DEFAULT_FILE_TIME + Math.floor(clock.now() / MILLISECOND));
+    this.wallClock = options.wallClock ?? (() => simWallClockMs(clock.now()));
     this.hosts = new HostCache({
       lookup: options.lookup,
       clock,

@@ -7,6 +7,7 @@
  * a source never sees '..'.
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
+import { SIM_WALL_EPOCH_MS } from '../../sim/time.ts';
 
 export type FileEntry =
   | {
@@ -26,11 +27,11 @@ export interface FileSource {
   stat(path: string): FileEntry | undefined | Promise<FileEntry | undefined>;
 }
 
-/** 2024-01-01T00:00:00Z: the modification time of memory files unless told otherwise. */
-export const DEFAULT_FILE_TIME = Date.UTC(2024, 0, 1);
+/** The simulated wall clock's start (2025-01-01T00:00:00Z): memory files' modification time unless told otherwise. */
+export const DEFAULT_FILE_TIME = SIM_WALL_EPOCH_MS;
 
 export interface MemoryFilesOptions {
-  /** Modification time of every file, ms since the epoch. Default 2024-01-01T00:00:00Z. */
+  /** Modification time of every file, ms since the epoch. Default 2025-01-01T00:00:00Z. */
   readonly modified?: number;
 }
 

@@ -16,7 +16,7 @@ const SITE = memoryFiles({
   '/data.bin': new Uint8Array(3),
 });
 
-const DATE = 'Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n';
+const DATE = 'Date: Wed, 01 Jan 2025 00:00:00 GMT\r\n';
 
 /** Sends `request` on a fresh connection, returns everything the server sent until it closed. */
 async function exchange(connect: () => ByteStream, request: string | Uint8Array, sim: Simulator) {
@@ -40,8 +40,8 @@ describe('serving static files', () => {
     expect(reply).toBe(
       'HTTP/1.1 200 OK\r\n' +
         'Content-Type: text/html; charset=utf-8\r\n' +
-        'ETag: "65920080-3d"\r\n' +
-        'Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\n' +
+        'ETag: "67748580-3d"\r\n' +
+        'Last-Modified: Wed, 01 Jan 2025 00:00:00 GMT\r\n' +
         DATE +
         'Server: netlab\r\n' +
         `Content-Length: ${body.length}\r\n\r\n${body}`,
@@ -90,7 +90,7 @@ describe('serving static files', () => {
     const { sim, connect } = simServer(staticFiles(SITE));
     const byTag = await exchange(
       connect,
-      'GET /style.css HTTP/1.1\r\nHost: s\r\nIf-None-Match: W/"65920080-6"\r\n\r\n',
+      'GET /style.css HTTP/1.1\r\nHost: s\r\nIf-None-Match: W/"67748580-6"\r\n\r\n',
       sim,
     );
     expect(byTag).toMatch(/^HTTP\/1\.1 304 Not Modified\r\n/);
@@ -98,7 +98,7 @@ describe('serving static files', () => {
     expect(byTag.endsWith('\r\n\r\n')).toBe(true);
     const byDate = await exchange(
       connect,
-      'GET /style.css HTTP/1.1\r\nHost: s\r\nIf-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n',
+      'GET /style.css HTTP/1.1\r\nHost: s\r\nIf-Modified-Since: Wed, 01 Jan 2025 00:00:00 GMT\r\n\r\n',
       sim,
     );
     expect(byDate).toMatch(/^HTTP\/1\.1 304 /);
@@ -110,7 +110,7 @@ describe('serving static files', () => {
     expect(older).toMatch(/^HTTP\/1\.1 200 /);
     const otherTag = await exchange(
       connect,
-      'GET /style.css HTTP/1.1\r\nHost: s\r\nIf-None-Match: "abc"\r\nIf-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n',
+      'GET /style.css HTTP/1.1\r\nHost: s\r\nIf-None-Match: "abc"\r\nIf-Modified-Since: Wed, 01 Jan 2025 00:00:00 GMT\r\n\r\n',
       sim,
     );
     expect(otherTag).toMatch(/^HTTP\/1\.1 200 /); // If-None-Match wins over If-Modified-Since

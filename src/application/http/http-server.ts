@@ -21,7 +21,7 @@
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Clock } from '../../sim/clock.ts';
-import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
+import { MILLISECOND, SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
 import { TraceBus } from '../../sim/trace.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
 import { HttpConnection, type HttpConnectionOptions } from './connection.ts';
@@ -64,7 +64,7 @@ export interface HttpServerOptions {
   readonly maxConnections?: number;
   /** The Server header; '' sends none. Default 'netlab'. */
   readonly serverName?: string;
-  /** Wall-clock time for Date, ms since the epoch. Default 2024-01-01T00:00:00Z plus the clock's time. */
+  /** Wall-clock time for Date, ms since the epoch. Default the simulated wall clock (src/sim/time.ts). */
   readonly wallClock?: () => number;
 }
 
@@ -110,7 +110,7 @@ export class HttpServer {
     if (!(this.maxConnections >= 1)) throw new NetlabError('http-bad-option', 'maxConnections must be >= 1');
     this.serverName = options.serverName ?? 'netlab';
     const clock = options.clock;
-    this.wallClock = options.wallClock ?? (() => DEFAULT_FILE_TIME + Math.floor(clock.now() / MILLISECOND));
+    this.wallClock = options.wallClock ?? (() => simWallClockMs(clock.now()));
     this.machineOptions = {
       limits: options.limits,
       maxPipelined: options.maxPipelined,

@@ -15,6 +15,7 @@ import { UDP } from '../../transport/udp/udp-layer.ts';
 import type { CommandContext } from '../shell/command.ts';
 import { resolveHost } from '../shell/resolve-host.ts';
 import type { DnsToolEnvironment } from './query-loop.ts';
+import { simWallClockMs } from '../../sim/time.ts';
 
 const TOOLS_IO = new ServiceKey<DnsIo>('DNS tools I/O');
 
@@ -39,7 +40,7 @@ export function nodeDnsEnvironment(ctx: CommandContext): DnsToolEnvironment {
       const r = await resolveHost(ctx, name);
       return 'error' in r ? undefined : formatIpv4Address(r.address);
     },
-    whenMs: () => Math.floor(ctx.sim.now / 1_000_000),
+    whenMs: () => simWallClockMs(ctx.sim.now),
     out: (l) => ctx.out(l),
     err: (l) => ctx.err(l),
   };
