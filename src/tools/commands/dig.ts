@@ -3,8 +3,8 @@
  * the real one (see src/tools/dns/dig-options.ts for what is taken and left out, and
  * src/tools/format/dig.ts for the text): it asks the servers of the node's resolv.conf,
  * or `@server`, over simulated UDP (TCP with +tcp, or after a truncated answer). WHEN is
- * the simulated time as a date (the simulation starts at the Unix epoch); Query time is
- * simulated too.
+ * the simulated wall clock (the run starts at midnight of a fixed date, src/sim/time.ts);
+ * Query time is simulated too.
  */
 import type { Command } from '../shell/command.ts';
 import { parseDigCommandLine } from '../dns/dig-options.ts';

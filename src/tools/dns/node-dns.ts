@@ -3,8 +3,9 @@
  * one random stream for every dig, nslookup and host run on the node, so two runs draw
  * different IDs and ports), and the environment they read — the node's resolv.conf
  * (its stub resolver's; 127.0.0.1 when it has none, as on a host without a resolv.conf),
- * server names resolved as `ping` resolves them, and WHEN from the simulated clock (the
- * simulation starts at the Unix epoch).
+ * server names resolved as `ping` resolves them, and WHEN from the simulated wall clock
+ * (src/sim/time.ts `simWallClockMs`: a fixed date plus simulated time, the same clock
+ * HTTP dates and cookies read).
  */
 import { RESOLVER, simDnsIo } from '../../application/dns/dns-sim.ts';
 import type { DnsIo } from '../../application/dns/dns-io.ts';

@@ -21,7 +21,7 @@ export interface DnsToolEnvironment {
   readonly ndots: number;
   /** getaddrinfo for a server given by name: an IPv4 address, or undefined. */
   resolveServer(name: string): Promise<string | undefined>;
-  /** Now, in milliseconds since the Unix epoch (simulated time in a simulation). */
+  /** Now, in milliseconds since the Unix epoch (the simulated wall clock in a simulation). */
   whenMs(): number;
   /** The version dig prints in its banner. Default '9.18-netlab'. */
   readonly version?: string;
