@@ -6,6 +6,9 @@
  *
  * With `clientCa` it asks for client certificates (mutual TLS) and checks them against that
  * CA file; `keyLogFile` appends NSS key log lines, for Wireshark.
+ *
+ * Limits: a handshake must finish within `handshakeTimeoutMs` (10 s), and at most
+ * `maxHandshakes` (256) run at once — the HTTP server's own limits apply after that.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { HttpServer, type HttpServerOptions } from '../application/http/http-server.ts';
@@ -16,13 +19,14 @@ import { keyMatches, parsePrivateKeyPem, type PrivateKey } from '../application/
 import { TrustStore } from '../application/pki/trust-store.ts';
 import type { CipherSuiteName } from '../application/tls/cipher-suites.ts';
 import type { TlsVersion } from '../application/tls/code-points.ts';
-import { httpsHandler } from '../application/tls/https.ts';
-import type { TlsAcceptOptions } from '../application/tls/tls-stream.ts';
+import { HTTP1_ALPN } from '../application/tls/https.ts';
+import { type TlsAcceptOptions, type TlsStream, tlsAccept } from '../application/tls/tls-stream.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
+import { MILLISECOND } from '../sim/time.ts';
 import { TraceBus } from '../sim/trace.ts';
 import { directoryFiles } from './http-directory.ts';
-import { listenNet } from './net-stream.ts';
+import { listenNet, type NetStream } from './net-stream.ts';
 import { realClock } from './real-clock.ts';
 import { hostRandom, hostWallClock } from './tls-host.ts';
 
@@ -49,6 +53,10 @@ export interface ServeHttpsOptions
   readonly requireClientCertificate?: boolean;
   /** Appends NSS key log lines to this file. */
   readonly keyLogFile?: string;
+  /** A handshake not done by then is dropped. Default 10 s. */
+  readonly handshakeTimeoutMs?: number;
+  /** Handshakes in progress at once; more connections are closed at once. Default 256. */
+  readonly maxHandshakes?: number;
 }
 
 export interface HttpsServerHandle {
@@ -85,6 +93,32 @@ export function loadTrustStore(file: string): TrustStore {
   return new TrustStore(file, roots);
 }
 
+/** Accepts TLS then serves HTTP, counting handshakes; `settled` runs once the handshake is over. */
+class HttpsCounting {
+  constructor(
+    private readonly server: HttpServer,
+    private readonly tls: TlsAcceptOptions,
+    private readonly counts: { ok: number; failed: number },
+    private readonly failures: unknown[],
+  ) {}
+
+  async serve(stream: NetStream, settled: () => void): Promise<void> {
+    let secure: TlsStream;
+    try {
+      secure = await tlsAccept(stream, { alpn: [HTTP1_ALPN], ...this.tls });
+    } catch (e) {
+      settled();
+      this.counts.failed++;
+      this.failures.push(e);
+      if (this.failures.length > 32) this.failures.shift();
+      return;
+    }
+    settled();
+    this.counts.ok++;
+    await this.server.serve(secure);
+  }
+}
+
 export async function serveHttps(options: ServeHttpsOptions): Promise<HttpsServerHandle> {
   const {
     port,
@@ -99,6 +133,8 @@ export async function serveHttps(options: ServeHttpsOptions): Promise<HttpsServe
     clientCa,
     requireClientCertificate,
     keyLogFile,
+    handshakeTimeoutMs,
+    maxHandshakes,
     ...rest
   } = options;
   const credential = loadCredential(certFile, keyFile);
@@ -137,21 +173,24 @@ export async function serveHttps(options: ServeHttpsOptions): Promise<HttpsServe
         }
       : {}),
     ...(keyLogFile ? { keyLog: (line: string) => appendFileSync(keyLogFile, `${line}\n`) } : {}),
+    clock: realClock,
+    handshakeTimeout: (handshakeTimeoutMs ?? 10_000) * MILLISECOND,
   };
+  const handshakeLimit = maxHandshakes ?? 256;
+  let handshaking = 0;
   const handshakes = { ok: 0, failed: 0 };
   const failures: unknown[] = [];
-  const serve = httpsHandler(server, tls, (e) => {
-    handshakes.failed++;
-    failures.push(e);
-    if (failures.length > 32) failures.shift();
-  });
+  const served = new HttpsCounting(server, tls, handshakes, failures);
   const listener = await listenNet(
     port,
     async (stream) => {
-      // Counting: the handler resolves after the connection is served (or failed).
-      const before = handshakes.failed;
-      await serve(stream);
-      if (handshakes.failed === before) handshakes.ok++;
+      if (handshaking >= handshakeLimit) {
+        handshakes.failed++;
+        stream.abort();
+        return;
+      }
+      handshaking++;
+      await served.serve(stream, () => handshaking--);
     },
     host ?? '127.0.0.1',
   );

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/application/pki/der-time.ts';
 import { type HttpsServerHandle, serveHttps } from '../../src/real/https-server.ts';
+import { connectNet } from '../../src/real/net-stream.ts';
 import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
 import { curlHttps } from '../../src/real/tls-client.ts';
 import {
@@ -416,5 +417,30 @@ describe.skipIf(!hasOpenssl())('netlab curl against openssl s_server -www', () =
     expect(r.exitCode).toBe(60);
     expect(r.stderr).toContain('* TLSv1.3 (OUT), TLS alert, certificate expired (557):');
     expect(r.stderr).toContain('curl: (60) SSL certificate problem: certificate has expired');
+  });
+});
+
+describe('serve https limits', () => {
+  it('drops a client that connects and never says hello, after the handshake timeout', async () => {
+    const dir = tempDir('netlab-https-timeout-');
+    pkiInit(dir);
+    const f = pkiIssue(dir, ['localhost']);
+    const h = await serveHttps({
+      port: 0,
+      certFile: f.certFile,
+      keyFile: f.keyFile,
+      handler: () => ({ status: 204 }),
+      handshakeTimeoutMs: 200,
+    });
+    try {
+      const s = await connectNet('127.0.0.1', h.port);
+      const started = Date.now();
+      const end = await s.read().catch(() => null);
+      expect(end).toBeNull();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(h.handshakes.failed).toBe(1);
+    } finally {
+      await h.close();
+    }
   });
 });

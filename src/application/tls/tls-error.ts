@@ -8,7 +8,8 @@
  * - `tls-alert-received`: the peer sent a fatal alert (handshake_failure, unknown_ca...);
  * - `tls-protocol`: the peer broke the protocol and this side sent the alert;
  * - `tls-local`: this side could not go on (no common suite offered by configuration...);
- * - `tls-closed`: the transport ended before the handshake completed (no alert at all).
+ * - `tls-closed`: the transport ended before the handshake completed (no alert at all);
+ * - `tls-timeout`: the handshake did not complete within the stream's handshakeTimeout.
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { ChainErrorCode } from '../pki/chain-validation.ts';
@@ -19,7 +20,8 @@ export type TlsErrorCode =
   | 'tls-alert-received'
   | 'tls-protocol'
   | 'tls-local'
-  | 'tls-closed';
+  | 'tls-closed'
+  | 'tls-timeout';
 
 export interface TlsFailure {
   readonly code: TlsErrorCode;

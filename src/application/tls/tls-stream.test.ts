@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { simClock } from '../../sim/clock.ts';
 import { Simulator } from '../../sim/simulator.ts';
 import { MILLISECOND } from '../../sim/time.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
@@ -251,5 +252,28 @@ describe('TlsStream inside a simulation', () => {
     const one = await run();
     expect(one.length).toBeGreaterThanOrEqual(4);
     expect(await run()).toEqual(one);
+  });
+});
+
+describe('handshake timeout', () => {
+  it('a peer that never answers fails with tls-timeout at the simulated deadline', async () => {
+    const sim = new Simulator({ seed: 1 });
+    const { a, b } = memoryPipe({ deferred: () => sim.deferred() });
+    let failedAt = -1;
+    let code = '';
+    void tlsConnect(a, {
+      random: seededRandomSource(sim.random.fork('c')),
+      verify: false,
+      clock: simClock(sim),
+      handshakeTimeout: 3_000_000_000,
+      deferred: () => sim.deferred(),
+    }).catch((e: { code: string }) => {
+      failedAt = sim.now;
+      code = e.code;
+    });
+    void b.read(); // a silent server: reads the ClientHello, never answers
+    await sim.run();
+    expect(code).toBe('tls-timeout');
+    expect(failedAt).toBe(3_000_000_000);
   });
 });

@@ -14,7 +14,9 @@
  * Back-pressure: decrypted data waits in a buffer of `highWaterMark` bytes (default
  * 256 KiB); beyond it the stream stops reading the transport until the application reads.
  */
+import type { Clock } from '../../sim/clock.ts';
 import type { Deferred } from '../../sim/simulator.ts';
+import type { Time } from '../../sim/time.ts';
 import { type ByteStream, StreamError, type StreamEndpoint } from '../../transport/byte-stream.ts';
 import { formatName } from '../pki/name.ts';
 import type { TraceTarget } from '../pki/trace-events.ts';
@@ -40,6 +42,10 @@ export interface TlsStreamOptions {
   readonly deferred?: <T>() => Deferred<T>;
   /** Decrypted bytes buffered before reading from the transport pauses. Default 256 KiB. */
   readonly highWaterMark?: number;
+  /** With `handshakeTimeout`: the clock the deadline runs on (simClock(sim) or realClock). */
+  readonly clock?: Clock;
+  /** A handshake not done by then fails with tls-timeout and resets the transport. */
+  readonly handshakeTimeout?: Time;
 }
 
 export type TlsConnectOptions = TlsClientOptions & TlsStreamOptions;
@@ -89,6 +95,19 @@ export class TlsStream implements ByteStream {
     this.node = options.node ?? transport.local.address;
     this.peer = `${transport.remote.address}:${transport.remote.port}`;
     this.ready = this.deferred<TlsStream>();
+    const { clock, handshakeTimeout } = options;
+    if (clock && handshakeTimeout !== undefined) {
+      const cancel = clock.setTimer(handshakeTimeout, () => {
+        if (this.done) return;
+        this.fail(
+          new TlsError(
+            failure('tls-timeout', 'close_notify', 'the handshake did not complete in time', 'remote'),
+          ),
+        );
+        this.transport.abort();
+      });
+      void this.ready.promise.then(cancel, cancel);
+    }
   }
 
   /** Runs a TLS client over `transport`; resolves once the handshake is done. */
