@@ -1,18 +1,35 @@
 /**
  * `netlab experiment NAME [options]`: runs an experiment of src/lab/experiments, prints
- * its table and writes its data for a chart.
+ * its table and writes its data for a chart (`--csv FILE`, `--json FILE`).
  *
- *   netlab experiment http-versions [--rtt 1,10,50,100,300] [--resources 20] [--size 10000]
- *                                   [--rate 50Mbps] [--versions http1.0,http1.1,...]
- *                                   [--seed N] [--csv FILE] [--json FILE]
+ *   netlab experiment http-versions [--rtt LIST] [--loss LIST] [--seeds N] [--resources N]
+ *                                   [--size BYTES] [--rate RATE] [--versions LIST] [--seed N]
+ *   netlab experiment hol-blocking  [--rtt T] [--resources N] [--size BYTES] [--rate RATE]
+ *                                   [--slow T] [--drop N] [--seed N]
+ *   netlab experiment header-bytes  [--images N] [--no-cookies] [--variants LIST]
+ *   netlab experiment push          [--rtt LIST] [--css BYTES] [--js BYTES] [--rate RATE] [--seed N]
  *
- * RTTs are milliseconds, or durations with a unit (`500us`, `0.3s`). Exit status 0, or 2
- * for a usage error.
+ * Times are milliseconds, or durations with a unit (`500us`, `0.3s`); loss rates are
+ * percent (`0.5` or `0.5%`). Exit status 0, or 2 for a usage error.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { BrowserProtocol } from '../application/browser/resource-timing.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
+import {
+  formatHeaderBytesTable,
+  HEADER_VARIANTS,
+  type HeaderVariant,
+  headerBytesCsv,
+  headerBytesJson,
+  runHeaderBytes,
+} from '../lab/experiments/header-bytes.ts';
+import {
+  formatHolBlockingTable,
+  holBlockingCsv,
+  holBlockingJson,
+  runHolBlocking,
+} from '../lab/experiments/hol-blocking.ts';
 import {
   formatHttpVersionsTable,
   HTTP_VERSIONS,
@@ -20,20 +37,55 @@ import {
   httpVersionsJson,
   runHttpVersions,
 } from '../lab/experiments/http-versions.ts';
+import {
+  formatServerPushTable,
+  runServerPush,
+  serverPushCsv,
+  serverPushJson,
+} from '../lab/experiments/server-push.ts';
 import { parseRate } from '../lab/units.ts';
 import { MILLISECOND, parseDuration, type Time } from '../sim/time.ts';
 
 export const EXPERIMENTS_USAGE = `usage: netlab experiment <name> [options]
 
 experiments:
-  http-versions   page-load time over HTTP/1.0, 1.1 keep-alive, 1.1 pipelining and HTTP/2 as RTT grows
-      --rtt LIST          round-trip times, ms or with a unit (default 1,10,50,100,300)
+  http-versions   page-load time over HTTP/1.0, 1.1 keep-alive, 1.1 pipelining and HTTP/2
+                  as RTT grows, and as the loss rate grows
+      --rtt LIST          round-trip times, ms or with a unit (default 1,10,50,100,300; with --loss, 100)
+      --loss LIST         loss rates in percent on the router-server link, e.g. 0,0.5,1,2,5 (default none)
+      --seeds N           runs per cell with loss, seeds S..S+N-1; the median run is shown (default 5)
       --resources N       subresources on the page (default 20)
       --size BYTES        bytes of each subresource (default 10000)
       --rate RATE         link rate (default 50Mbps)
       --versions LIST     among ${HTTP_VERSIONS.join(',')} (default all)
+      --seed N            first seed S of the simulation (default 1)
+
+  hol-blocking    head-of-line blocking: a slow first image on 1.1 pipelining, keep-alive
+                  and HTTP/2; then one lost TCP segment on each
+      --rtt T             round-trip time (default 50)
+      --resources N       images on the page (default 10)
+      --size BYTES        bytes of each image (default 10000)
+      --rate RATE         link rate (default 50Mbps)
+      --slow T            how late the server answers the first image (default 500)
+      --drop N            which large segment from the server is lost in part 2; 0 skips it (default 3)
       --seed N            seed of the simulation (default 1)
-      --csv FILE          write the table as CSV
+
+  header-bytes    request header bytes of one page: HTTP/1.1 vs HTTP/2 (HPACK) with and
+                  without Huffman coding and the dynamic table, request by request
+      --images N          images on the page besides its CSS and JS (default 8)
+      --no-cookies        send no cookies (default: about 330 bytes of them)
+      --variants LIST     among ${HEADER_VARIANTS.join(',')} (default all)
+
+  push            HTTP/2 server push on and off for a page with a stylesheet and a script:
+                  when the CSS arrives and the page-load time
+      --rtt LIST          round-trip times (default 10,50,100)
+      --css BYTES         bytes of the stylesheet (default 15000)
+      --js BYTES          bytes of the script (default 40000)
+      --rate RATE         link rate (default 50Mbps)
+      --seed N            seed of the simulation (default 1)
+
+every experiment:
+      --csv FILE          write the figures as CSV
       --json FILE         write every run as JSON`;
 
 export interface ExperimentIo {
@@ -41,22 +93,175 @@ export interface ExperimentIo {
   readonly err: (line: string) => void;
 }
 
-function parseRtts(text: string): Time[] | string {
+type Values = Record<string, string | boolean | undefined>;
+
+/** What an experiment run gives the CLI to print and write. */
+interface Output {
+  readonly table: readonly string[];
+  readonly csv: string;
+  readonly json: unknown;
+}
+
+interface ExperimentCommand {
+  readonly options: Record<string, { type: 'string' | 'boolean' }>;
+  /** Runs it; a bad option throws a UsageError or NetlabError('experiment-bad-option'). */
+  run(values: Values): Promise<Output>;
+}
+
+/** A usage problem found while reading options: becomes exit status 2. */
+class UsageError extends Error {}
+
+function parseTimes(text: string, what: string): Time[] {
   const out: Time[] = [];
   for (const part of text.split(',')) {
     const p = part.trim();
     if (p === '') continue;
     const t = /^\d+(\.\d+)?$/.test(p) ? Math.round(Number(p) * MILLISECOND) : parseDuration(p);
-    if (t === undefined) return `not a round-trip time: '${p}'`;
+    if (t === undefined) throw new UsageError(`not a ${what}: '${p}'`);
     out.push(t);
   }
-  return out.length > 0 ? out : 'no round-trip time given';
+  if (out.length === 0) throw new UsageError(`no ${what} given`);
+  return out;
 }
 
-function integer(text: string | undefined, name: string): number | string | undefined {
-  if (text === undefined) return undefined;
-  return /^\d+$/.test(text) ? Number(text) : `--${name} must be a whole number, got '${text}'`;
+function oneTime(v: string | boolean | undefined, what: string): Time | undefined {
+  if (typeof v !== 'string') return undefined;
+  const times = parseTimes(v, what);
+  if (times.length !== 1) throw new UsageError(`give one ${what}, not a list: '${v}'`);
+  return times[0];
 }
+
+function timeList(v: string | boolean | undefined, what: string): Time[] | undefined {
+  return typeof v === 'string' ? parseTimes(v, what) : undefined;
+}
+
+/** Percentages `0,0.5,1%` as probabilities. */
+function lossList(v: string | boolean | undefined): number[] | undefined {
+  if (typeof v !== 'string') return undefined;
+  const out: number[] = [];
+  for (const part of v.split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const m = /^(\d+(?:\.\d+)?)%?$/.exec(p);
+    if (!m) throw new UsageError(`not a loss rate in percent: '${p}'`);
+    out.push(Number(m[1]) / 100);
+  }
+  if (out.length === 0) throw new UsageError('no loss rate given');
+  return out;
+}
+
+function integer(v: string | boolean | undefined, name: string): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got '${v}'`);
+  return Number(v);
+}
+
+function rate(v: string | boolean | undefined): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const r = parseRate(v);
+  if (r === undefined) throw new UsageError(`not a rate: '${v}'`);
+  return r;
+}
+
+function choices<T extends string>(
+  v: string | boolean | undefined,
+  allowed: readonly T[],
+  what: string,
+): T[] | undefined {
+  if (typeof v !== 'string') return undefined;
+  const list = v.split(',').map((x) => x.trim()) as T[];
+  const bad = list.find((x) => !allowed.includes(x));
+  if (bad !== undefined) throw new UsageError(`unknown ${what} '${bad}' (${what}s: ${allowed.join(', ')})`);
+  return list;
+}
+
+const str = { type: 'string' } as const;
+
+const COMMANDS: Readonly<Record<string, ExperimentCommand>> = {
+  'http-versions': {
+    options: {
+      rtt: str,
+      loss: str,
+      seeds: str,
+      resources: str,
+      size: str,
+      rate: str,
+      versions: str,
+      seed: str,
+    },
+    async run(v) {
+      const result = await runHttpVersions({
+        rtts: timeList(v.rtt, 'round-trip time'),
+        losses: lossList(v.loss),
+        seeds: integer(v.seeds, 'seeds'),
+        resources: integer(v.resources, 'resources'),
+        size: integer(v.size, 'size'),
+        rate: rate(v.rate),
+        versions: choices<BrowserProtocol>(v.versions, HTTP_VERSIONS, 'version'),
+        seed: integer(v.seed, 'seed'),
+      });
+      return {
+        table: formatHttpVersionsTable(result),
+        csv: httpVersionsCsv(result),
+        json: httpVersionsJson(result),
+      };
+    },
+  },
+  'hol-blocking': {
+    options: { rtt: str, resources: str, size: str, rate: str, slow: str, drop: str, seed: str },
+    async run(v) {
+      const result = await runHolBlocking({
+        rtt: oneTime(v.rtt, 'round-trip time'),
+        resources: integer(v.resources, 'resources'),
+        size: integer(v.size, 'size'),
+        rate: rate(v.rate),
+        slow: oneTime(v.slow, 'delay'),
+        drop: integer(v.drop, 'drop'),
+        seed: integer(v.seed, 'seed'),
+      });
+      return {
+        table: formatHolBlockingTable(result),
+        csv: holBlockingCsv(result),
+        json: holBlockingJson(result),
+      };
+    },
+  },
+  'header-bytes': {
+    options: { images: str, 'no-cookies': { type: 'boolean' }, variants: str },
+    async run(v) {
+      const result = await runHeaderBytes({
+        images: integer(v.images, 'images'),
+        cookies: v['no-cookies'] !== true,
+        variants: choices<HeaderVariant>(v.variants, HEADER_VARIANTS, 'variant'),
+      });
+      return {
+        table: formatHeaderBytesTable(result),
+        csv: headerBytesCsv(result),
+        json: headerBytesJson(result),
+      };
+    },
+  },
+  push: {
+    options: { rtt: str, css: str, js: str, rate: str, seed: str },
+    async run(v) {
+      const result = await runServerPush({
+        rtts: timeList(v.rtt, 'round-trip time'),
+        cssSize: integer(v.css, 'css'),
+        jsSize: integer(v.js, 'js'),
+        rate: rate(v.rate),
+        seed: integer(v.seed, 'seed'),
+      });
+      return {
+        table: formatServerPushTable(result),
+        csv: serverPushCsv(result),
+        json: serverPushJson(result),
+      };
+    },
+  },
+};
+
+/** The experiments' names, in the order the usage lists them. */
+export const EXPERIMENT_NAMES: readonly string[] = Object.keys(COMMANDS);
 
 export async function runExperimentCli(args: readonly string[], io: ExperimentIo): Promise<number> {
   const [name, ...rest] = args;
@@ -64,65 +269,41 @@ export async function runExperimentCli(args: readonly string[], io: ExperimentIo
     io.out(EXPERIMENTS_USAGE);
     return name === undefined ? 2 : 0;
   }
-  if (name !== 'http-versions') {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
     io.err(`netlab experiment: unknown experiment '${name}'`);
     io.err(EXPERIMENTS_USAGE);
     return 2;
   }
-  let values: Record<string, string | undefined>;
+  const fail = (message: string) => {
+    io.err(`netlab experiment ${name}: ${message}`);
+    return 2;
+  };
+  let values: Values;
   try {
     values = parseArgs({
       args: [...rest],
       allowPositionals: false,
-      options: {
-        rtt: { type: 'string' },
-        resources: { type: 'string' },
-        size: { type: 'string' },
-        rate: { type: 'string' },
-        versions: { type: 'string' },
-        seed: { type: 'string' },
-        csv: { type: 'string' },
-        json: { type: 'string' },
-      },
+      options: { ...command.options, csv: str, json: str },
     }).values;
   } catch (e) {
-    io.err(`netlab experiment http-versions: ${(e as Error).message}`);
-    return 2;
+    return fail((e as Error).message);
   }
-  const fail = (message: string) => {
-    io.err(`netlab experiment http-versions: ${message}`);
-    return 2;
-  };
-  const rtts = values.rtt === undefined ? undefined : parseRtts(values.rtt);
-  if (typeof rtts === 'string') return fail(rtts);
-  const resources = integer(values.resources, 'resources');
-  if (typeof resources === 'string') return fail(resources);
-  const size = integer(values.size, 'size');
-  if (typeof size === 'string') return fail(size);
-  const seed = integer(values.seed, 'seed');
-  if (typeof seed === 'string') return fail(seed);
-  const rate = values.rate === undefined ? undefined : parseRate(values.rate);
-  if (values.rate !== undefined && rate === undefined) return fail(`not a rate: '${values.rate}'`);
-  let versions: BrowserProtocol[] | undefined;
-  if (values.versions !== undefined) {
-    versions = values.versions.split(',').map((v) => v.trim()) as BrowserProtocol[];
-    const bad = versions.find((v) => !HTTP_VERSIONS.includes(v));
-    if (bad !== undefined) return fail(`unknown version '${bad}' (versions: ${HTTP_VERSIONS.join(', ')})`);
-  }
-  let result: Awaited<ReturnType<typeof runHttpVersions>>;
+  let output: Output;
   try {
-    result = await runHttpVersions({ rtts, resources, size, rate, versions, seed });
+    output = await command.run(values);
   } catch (e) {
+    if (e instanceof UsageError) return fail(e.message);
     if (e instanceof NetlabError && e.code === 'experiment-bad-option') return fail(e.message);
     throw e;
   }
-  for (const line of formatHttpVersionsTable(result)) io.out(line);
-  if (values.csv !== undefined) {
-    writeFileSync(values.csv, httpVersionsCsv(result));
+  for (const line of output.table) io.out(line);
+  if (typeof values.csv === 'string') {
+    writeFileSync(values.csv, output.csv);
     io.out(`wrote ${values.csv}`);
   }
-  if (values.json !== undefined) {
-    writeFileSync(values.json, `${JSON.stringify(httpVersionsJson(result), null, 2)}\n`);
+  if (typeof values.json === 'string') {
+    writeFileSync(values.json, `${JSON.stringify(output.json, null, 2)}\n`);
     io.out(`wrote ${values.json}`);
   }
   return 0;
