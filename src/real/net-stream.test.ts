@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamError } from '../transport/byte-stream.ts';
-import { connectNet, listenNet } from './net-stream.ts';
+import { connectNet, listenNet, type NetStream } from './net-stream.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -57,5 +57,62 @@ describe('NetStream over real loopback sockets', () => {
     const err = await connectNet('127.0.0.1', port).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StreamError);
     expect((err as StreamError).code).toBe('connection-refused');
+  });
+
+  it('many writes in flight add no listener per write (no MaxListenersExceeded warning)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    let release!: () => void;
+    const go = new Promise<void>((r) => {
+      release = r;
+    });
+    const listener = await listenNet(0, async (s) => {
+      await go; // let the client's writes pile up against a full socket buffer first
+      let n = 0;
+      for (let c = await s.read(); c !== null; c = await s.read()) n += c.length;
+      await s.write(enc(String(n)));
+      s.close();
+    });
+    try {
+      const c = await connectNet('127.0.0.1', listener.port);
+      const block = new Uint8Array(64 * 1024).fill(1);
+      const writes = Array.from({ length: 64 }, () => c.write(block));
+      expect(c.socket.listenerCount('error')).toBe(1);
+      expect(c.socket.listenerCount('drain')).toBe(1);
+      release();
+      await Promise.all(writes);
+      await c.end();
+      expect(await readAll(() => c.read())).toBe(String(64 * block.length));
+      c.close();
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await listener.close();
+    }
+  });
+
+  it('writes waiting for drain are rejected when the peer resets the connection', async () => {
+    let accept!: (s: NetStream) => void;
+    const accepted = new Promise<NetStream>((r) => {
+      accept = r;
+    });
+    const listening = await listenNet(0, (s) => accept(s));
+    try {
+      const c = await connectNet('127.0.0.1', listening.port);
+      const peer = await accepted;
+      const block = new Uint8Array(256 * 1024).fill(2);
+      const writes = Array.from({ length: 32 }, () => c.write(block).then(() => 'ok', (e: unknown) => e));
+      peer.abort();
+      const results = await Promise.all(writes);
+      const failed = results.filter((r) => r !== 'ok');
+      expect(failed.length).toBeGreaterThan(0);
+      for (const f of failed) expect(f).toBeInstanceOf(StreamError);
+      await expect(c.write(block)).rejects.toBeInstanceOf(StreamError);
+      c.close();
+    } finally {
+      await listening.close();
+    }
   });
 });

@@ -6,7 +6,9 @@
  * Reads are pull-based: incoming data is buffered up to `highWaterMark` bytes, then the
  * socket is paused until the application reads, so a slow reader applies TCP back-pressure
  * to the peer instead of growing memory. Writes resolve when the kernel took the bytes or,
- * when its buffer is full, after 'drain'. Sockets are half-open capable (`allowHalfOpen`):
+ * when its buffer is full, after 'drain'; a write still waiting then is rejected by the
+ * socket's own 'error' (or 'close') handler, so any number of writes in flight adds no
+ * listener per write (Node warns past ten listeners of one event). Sockets are half-open capable (`allowHalfOpen`):
  * `end()` is shutdown(SHUT_WR), and the peer may go on writing, as ByteStream promises.
  */
 import net from 'node:net';
@@ -47,6 +49,8 @@ export class NetStream implements ByteStream {
   private ended = false;
   private closed = false;
   private error: StreamError | null = null;
+  /** Writes the kernel has not taken yet, settled all at once by 'drain', 'error' or 'close'. */
+  private readonly waitingWrites = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
   private reader: {
     resolve: (v: Uint8Array | null) => void;
     reject: (e: unknown) => void;
@@ -70,12 +74,15 @@ export class NetStream implements ByteStream {
       this.ended = true;
       this.wake();
     });
+    socket.on('drain', () => this.settleWrites(null));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.error ??= toStreamError(err);
+      this.settleWrites(this.error);
       this.wake();
     });
     socket.on('close', () => {
       this.ended = true;
+      this.settleWrites(this.error ?? new StreamError('stream-closed', 'the socket closed before the write'));
       this.wake();
     });
   }
@@ -91,16 +98,23 @@ export class NetStream implements ByteStream {
 
   write(data: Uint8Array): Promise<void> {
     if (this.error) return Promise.reject(this.error);
-    if (this.closed || this.socket.writableEnded) {
+    if (this.closed || this.socket.writableEnded || this.socket.destroyed) {
       return Promise.reject(new StreamError('stream-closed', 'write after end'));
     }
     return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => reject(toStreamError(err));
-      this.socket.once('error', onError);
-      const ok = this.socket.write(data, () => this.socket.off('error', onError));
-      if (ok) resolve();
-      else this.socket.once('drain', () => resolve());
+      if (this.socket.write(data)) resolve();
+      else this.waitingWrites.add({ resolve, reject });
     });
+  }
+
+  private settleWrites(error: StreamError | null): void {
+    if (this.waitingWrites.size === 0) return;
+    const waiting = [...this.waitingWrites];
+    this.waitingWrites.clear();
+    for (const w of waiting) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
   }
 
   end(): Promise<void> {
