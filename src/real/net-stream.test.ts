@@ -103,7 +103,12 @@ describe('NetStream over real loopback sockets', () => {
       const c = await connectNet('127.0.0.1', listening.port);
       const peer = await accepted;
       const block = new Uint8Array(256 * 1024).fill(2);
-      const writes = Array.from({ length: 32 }, () => c.write(block).then(() => 'ok', (e: unknown) => e));
+      const writes = Array.from({ length: 32 }, () =>
+        c.write(block).then(
+          () => 'ok',
+          (e: unknown) => e,
+        ),
+      );
       peer.abort();
       const results = await Promise.all(writes);
       const failed = results.filter((r) => r !== 'ok');
