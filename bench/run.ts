@@ -12,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 import type { CodecFigure } from './dns-codec.ts';
 import { printDumbbellSection } from './dumbbell.ts';
 import { runNs3 } from './ns3.ts';
+import type { H2ServerFigures } from './h2-server.ts';
+import type { HpackFigures } from './hpack.ts';
+import type { ParseFigure } from './http1-parse.ts';
+import type { ServerFigure } from './http1-server.ts';
 
 const child = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -96,7 +100,98 @@ function dns(): void {
   );
 }
 
-const SECTIONS: Record<string, () => void> = { chain, dumbbell, dns };
+function http1(): void {
+  console.log(
+    '\nHTTP/1.1: the message parser, and the real-mode server beside node:http under the same load',
+  );
+  console.log(
+    '  (bench/http1-parse.ts, bench/http1-server.ts: 16 keep-alive connections, wrk or the built-in load generator)',
+  );
+  const r = inChild('http1') as unknown as { parse: ParseFigure[]; server: ServerFigure[] };
+  table(
+    ['request', 'bytes', 'parsed one by one', 'pipelined', 'MiB/s'],
+    r.parse.map((p) => [
+      p.request,
+      String(p.bytes),
+      `${n(p.singleRequestsPerSec / 1000)}k/s`,
+      `${n(p.pipelinedRequestsPerSec / 1000)}k/s`,
+      n(p.pipelinedMiBPerSec, 1),
+    ]),
+  );
+  console.log('');
+  table(
+    ['server scenario', 'netlab req/s', 'node:http req/s', 'ratio', 'CPU/req netlab', 'node'],
+    r.server.map((f) => [
+      `${f.scenario} (${f.connections} conns${f.pipeline > 1 ? `, ${f.pipeline} pipelined` : ''})`,
+      n(f.netlabRequestsPerSec),
+      n(f.nodeRequestsPerSec),
+      `${n(f.ratio, 2)}x`,
+      `${n(f.netlabCpuMicrosPerRequest)} µs`,
+      `${n(f.nodeCpuMicrosPerRequest)} µs`,
+    ]),
+  );
+  console.log(`  load generator: ${r.server[0]?.loadGenerator ?? 'n/a'}; ratio above 1: netlab faster`);
+}
+
+function hpack(): void {
+  console.log('\nHPACK: encode and decode of the hpack-test-case stories, netlab vs hpack.js (npm)');
+  const r = inChild('hpack') as unknown as HpackFigures;
+  table(
+    ['', 'netlab blocks/s', 'hpack.js blocks/s', 'ratio'],
+    [
+      ['encode', n(r.netlabEncodeBlocksPerSec), n(r.peerEncodeBlocksPerSec), `${n(r.encodeRatio, 2)}x`],
+      ['decode', n(r.netlabDecodeBlocksPerSec), n(r.peerDecodeBlocksPerSec), `${n(r.decodeRatio, 2)}x`],
+    ],
+  );
+  console.log(
+    `  ${n(r.blocks)} header blocks from ${r.stories} stories; encoded size netlab ${n(r.netlabEncodedBytes)} bytes, hpack.js ${n(r.peerEncodedBytes)}`,
+  );
+}
+
+function h2(): void {
+  console.log('\nHTTP/2: real-mode server requests/s under h2load, netlab vs node:http2 (h2c, same page)');
+  const { result } = inChild('h2') as unknown as { result: H2ServerFigures | { skipped: string } };
+  if ('skipped' in result) {
+    console.log(`  ${result.skipped}: no figures`);
+    return;
+  }
+  table(
+    ['page from', 'netlab req/s', 'node:http2 req/s', 'ratio'],
+    [
+      [
+        'memory',
+        n(result.netlabMemoryReqPerSec),
+        n(result.nodeMemoryReqPerSec),
+        `${n(result.memoryRatio, 2)}x`,
+      ],
+      ['disk', n(result.netlabFileReqPerSec), n(result.nodeFileReqPerSec), `${n(result.fileRatio, 2)}x`],
+    ],
+  );
+  console.log(`  h2load -n ${n(result.requests)} -c ${result.connections} -m ${result.streams}`);
+}
+
+function web(): void {
+  console.log('\nweb lab responsiveness, in headless Chromium (CPU rendering; bench/web-responsiveness.ts)');
+  const r = inChild('web');
+  if (!r.available) {
+    console.log('  chromium not installed (apt-get install chromium): no figures');
+    return;
+  }
+  console.log(
+    `  500-node mesh animating at x1: ${n(r.meshFps!, 1)} frames/s (target >= 30); frame interval p50 ${n(r.meshP50Ms!, 1)} ms, p95 ${n(r.meshP95Ms!, 1)} ms, worst ${n(r.meshWorstMs!, 1)} ms;`,
+  );
+  console.log(
+    `    ${n(r.meshFlightsPerFrame!, 0)} frames in flight drawn per frame in ${n(r.meshDrawMs!, 1)} ms of drawing code, simulation at x${n(r.meshSimSpeed!, 2)} of real time, ${n(r.meshPackets!)} packets captured`,
+  );
+  console.log(
+    `  packet list of ${n(r.scrollPackets!)} packets (captured in ${n(r.scrollCaptureSeconds!, 1)} s), scrolled end to end in 300 frames: ${n(r.scrollFps!, 1)} frames/s, p95 ${n(r.scrollP95Ms!, 1)} ms, worst ${n(r.scrollWorstMs!, 1)} ms;`,
+  );
+  console.log(
+    `    ${n(r.scrollLoadingFrameShare! * 100, 1)}% of frames showed a row still loading; a jump's rows appear in ${n(r.scrollJumpP50Ms!, 1)} ms (median), ${n(r.scrollJumpWorstMs!, 1)} ms (worst); ${n(r.scrollRowElements!)} row elements in the page`,
+  );
+}
+
+const SECTIONS: Record<string, () => void> = { chain, dumbbell, dns, http1, hpack, h2, web };
 
 const wanted = process.argv.slice(2);
 for (const w of wanted) {
