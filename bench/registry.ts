@@ -3,6 +3,7 @@ import { runChain } from './chain.ts';
 import { runWebBenchmarks } from './web-responsiveness.ts';
 import { runDnsCodecBench } from './dns-codec.ts';
 import { runDumbbell } from './dumbbell.ts';
+import { runTlsBench } from './tls.ts';
 import { runH2ServerBench } from './h2-server.ts';
 import { runHpackBench } from './hpack.ts';
 import { runHttp1ParseBench } from './http1-parse.ts';
@@ -42,6 +43,13 @@ export const BENCHMARKS: readonly Benchmark[] = [
   {
     name: 'h2',
     run: async () => ({ result: await runH2ServerBench(50_000, 10, 10) }),
+  },
+  {
+    name: 'tls',
+    // Milliseconds of measurement per handshake case, MiB of bulk data.
+    run: async (args) => ({
+      ...(await runTlsBench({ msPerCase: Number(args[0] ?? 1500), bulkMiB: Number(args[1] ?? 32) })),
+    }),
   },
   {
     name: 'dns-codec',

@@ -4,7 +4,7 @@
  * machines are noisy: compare ratios, not absolute numbers.
  *
  *   npm run bench                 everything
- *   npm run bench -- chain        only the named benchmarks (chain, dumbbell, dns)
+ *   npm run bench -- chain        only the named benchmarks (chain, dumbbell, dns, tls...)
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { CodecFigure } from './dns-codec.ts';
 import { printDumbbellSection } from './dumbbell.ts';
 import { runNs3 } from './ns3.ts';
+import type { TlsBenchResult } from './tls.ts';
 import type { H2ServerFigures } from './h2-server.ts';
 import type { HpackFigures } from './hpack.ts';
 import type { ParseFigure } from './http1-parse.ts';
@@ -191,7 +192,39 @@ function web(): void {
   );
 }
 
-const SECTIONS: Record<string, () => void> = { chain, dumbbell, dns, http1, hpack, h2, web };
+function tlsSection(): void {
+  console.log('\nTLS: full handshakes per second and bulk throughput, netlab beside node:tls (OpenSSL)');
+  console.log(
+    '  (bench/tls.ts; loopback TCP, both stacks in one process, chains validated on both sides, no resumption)',
+  );
+  const r = inChild('tls') as unknown as TlsBenchResult;
+  table(
+    ['handshake', 'netlab in memory/s', 'netlab tcp/s', 'node:tls/s', 'ratio'],
+    r.handshakes.map((h) => [
+      h.name,
+      n(h.netlabMemoryPerSec),
+      n(h.netlabSocketPerSec),
+      n(h.nodePerSec),
+      `${n(h.ratio, 3)}x`,
+    ]),
+  );
+  const b = r.bulk;
+  table(
+    ['bulk, TLS 1.3 AES-128-GCM', 'netlab in memory', 'netlab tcp', 'node:tls', 'ratio'],
+    [
+      [
+        'client to server',
+        `${n(b.netlabMemoryMBps, 1)} MB/s`,
+        `${n(b.netlabSocketMBps, 1)} MB/s`,
+        `${n(b.nodeMBps, 1)} MB/s`,
+        `${n(b.ratio, 3)}x`,
+      ],
+    ],
+  );
+  console.log('  ratio: netlab over TCP / node:tls (above 1: netlab faster)');
+}
+
+const SECTIONS: Record<string, () => void> = { chain, dumbbell, dns, http1, hpack, h2, web, tls: tlsSection };
 
 const wanted = process.argv.slice(2);
 for (const w of wanted) {
