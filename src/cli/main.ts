@@ -1,7 +1,7 @@
 /**
  * The `netlab` command.
  *
- *   netlab tour                         the default scenario (what `npm start` runs)
+ *   netlab tour                         the narrated tour (what `npm start` runs)
  *   netlab run FILE|EXAMPLE [options]   run a scenario, print its timeline
  *   netlab check FILE|EXAMPLE           validate a scenario file
  *   netlab examples                     list the example scenarios
@@ -21,16 +21,20 @@ import { runExperimentCli } from './experiment.ts';
 import { runScenarioCli } from './run-scenario.ts';
 import { exampleNames, loadScenario, type Loaded } from './load-scenario.ts';
 import { runQuickTool } from './quick-tool.ts';
+import { runTour } from './tour.ts';
 import { serveWebLab, wantsWebLab } from './serve-web.ts';
 
 const USAGE = `usage: netlab <command> [options]
 
 commands:
-  tour                          run the default scenario (examples/default.yaml), then serve
-                                the web lab on localhost (PORT; --no-web: don't; --web: even when piped)
+  tour                          the tour (examples/tour.yaml): a browser loads a page, every step
+                                explained (--lang en|ko|both), frames written to tour.pcap
+                                (--pcap FILE, --no-pcap); then serves the web lab on localhost
+                                (PORT; --no-web: don't; --web: even when piped)
   run FILE|EXAMPLE              run a scenario and print its timeline
       --seed N                  override the scenario's seed
       --pcap FILE               write every frame on every link to a pcap file
+      --pcap-at NODE[:IFACE]    with --pcap: only what that node sends and receives
       --trace TYPES             also print trace events (comma-separated: ip,arp,link.drop,all...)
       --out DIR                 where files written by commands go (default .)
       --json                    JSON lines instead of text
@@ -50,6 +54,11 @@ commands:
 Scenario files are described in docs/scenario-format.md.`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+// `netlab tour | head` closes the pipe early: stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 function report(loaded: Loaded): loaded is Extract<Loaded, { spec: unknown }> {
@@ -71,9 +80,7 @@ async function main(argv: string[]): Promise<number> {
       out(USAGE);
       return command === undefined ? 2 : 0;
     case 'tour': {
-      const loaded = loadScenario('default');
-      if (!report(loaded)) return 2;
-      const code = await runScenarioCli(loaded.spec, { write: out });
+      const code = await runTour(rest, { out, err });
       if (code !== 0 || !wantsWebLab(rest, process.stdout.isTTY === true, process.env)) return code;
       return serveWebLab(out, err);
     }
@@ -97,9 +104,15 @@ async function main(argv: string[]): Promise<number> {
       }
       const loaded = loadScenario(positionals[0]!);
       if (!report(loaded)) return 2;
+      const at = values['pcap-at']?.split(':')[0];
+      if (at !== undefined && !loaded.spec.nodes.some((n) => n.name === at)) {
+        err(`netlab run: --pcap-at: no node '${at}' in ${loaded.spec.name}`);
+        return 2;
+      }
       return runScenarioCli(loaded.spec, {
         seed,
         pcap: values.pcap,
+        pcapAt: values['pcap-at'],
         json: values.json,
         out: values.out,
         trace: values.trace?.split(',').filter((t) => t !== ''),
@@ -159,6 +172,7 @@ function parseRunArgs(args: string[]) {
     options: {
       seed: { type: 'string' },
       pcap: { type: 'string' },
+      'pcap-at': { type: 'string' },
       trace: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
