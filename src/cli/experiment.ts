@@ -73,7 +73,7 @@ experiments:
   header-bytes    request header bytes of one page: HTTP/1.1 vs HTTP/2 (HPACK) with and
                   without Huffman coding and the dynamic table, request by request
       --images N          images on the page besides its CSS and JS (default 8)
-      --no-cookies        send no cookies (default: about 330 bytes of them)
+      --no-cookies        send no cookies (default: 300 bytes of them)
       --variants LIST     among ${HEADER_VARIANTS.join(',')} (default all)
 
   push            HTTP/2 server push on and off for a page with a stylesheet and a script:

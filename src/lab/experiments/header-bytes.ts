@@ -9,7 +9,7 @@
  * The page: `/` (an HTML document) referencing a stylesheet, `images` images (default 8)
  * and a script, fetched in document order with the headers a desktop Chrome sends
  * (request-headers.ts: a 101-character User-Agent, Accept by resource kind,
- * Accept-Language, Accept-Encoding, Referer and about 330 bytes of cookies). Each variant
+ * Accept-Language, Accept-Encoding, Referer and 300 bytes of cookies). Each variant
  * is its own run on the experiment network (client — router — server), over one
  * connection:
  * - 'http1.1': one keep-alive connection, requests one after another; a figure is the

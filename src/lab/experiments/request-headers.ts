@@ -25,7 +25,7 @@ export const CHROME_ACCEPT: Readonly<Record<ResourceKind, string>> = {
   font: '*/*',
 };
 
-/** A site's cookies, as the Cookie header carries them (about 330 bytes). */
+/** A site's cookies, as the Cookie header carries them (300 bytes). */
 export const SITE_COOKIES = [
   '_ga=GA1.1.1795331652.1735689600',
   '_ga_7XK2QH4M1N=GS1.1.1735689600.3.1.1735690245.0.0.0',
