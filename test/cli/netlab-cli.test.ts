@@ -95,6 +95,18 @@ describe('netlab CLI', () => {
     expect(bad.stderr).toContain('ping: nowhere: Name or service not known');
   });
 
+  it('tells the tour, in English or Korean, and writes the laptop’s capture', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-cli-'));
+    const en = netlab(['tour', '--no-web', '--pcap', join(dir, 't.pcap')]);
+    expect(en.status).toBe(0);
+    expect(en.stdout).toContain('» You type http://www.example.com/ into the browser and press Enter.');
+    expect(en.stdout).toMatch(/» Step 3: laptop sends ACK ack=\d+ \(m\+1\)/);
+    expect(readFileSync(join(dir, 't.pcap')).readUInt32LE(0)).toBe(0xa1b23c4d);
+    const ko = netlab(['tour', '--no-web', '--no-pcap', '--lang', 'ko']);
+    expect(ko.stdout).toContain('» 브라우저에 http://www.example.com/을(를) 입력하고 Enter를 누릅니다.');
+    expect(netlab(['tour', '--lang', 'fr']).status).toBe(2);
+  });
+
   it('checks and lists examples', () => {
     const c = netlab(['check', 'star']);
     expect(c.status).toBe(0);
