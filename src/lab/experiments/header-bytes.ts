@@ -168,16 +168,21 @@ function fieldsFor(req: HeaderRequest, origin: string, cookies: boolean): [strin
   return browserRequestHeaders(req.kind, req.kind === 'document' ? undefined : `${origin}/`, cookies);
 }
 
-/** The HTTP/2 header list of a request, as the client sends it (pseudo-headers first). */
+/** The regular fields of an HTTP/2 request: lower-case names, no `Connection` (RFC 9113 §8.2). */
+function h2Fields(req: HeaderRequest, authority: string, cookies: boolean): HeaderField[] {
+  return fieldsFor(req, `http://${authority}`, cookies)
+    .filter(([n]) => n.toLowerCase() !== 'connection')
+    .map(([name, value]) => ({ name: name.toLowerCase(), value }));
+}
+
+/** The HTTP/2 header list of a request as the client sends it: pseudo-headers, then the fields. */
 function h2HeaderList(req: HeaderRequest, authority: string, cookies: boolean): HeaderField[] {
   return [
     { name: ':method', value: 'GET' },
     { name: ':scheme', value: 'http' },
     { name: ':authority', value: authority },
     { name: ':path', value: req.path },
-    ...fieldsFor(req, `http://${authority}`, cookies)
-      .filter(([n]) => n.toLowerCase() !== 'connection')
-      .map(([name, value]) => ({ name: name.toLowerCase(), value })),
+    ...h2Fields(req, authority, cookies),
   ];
 }
 
@@ -245,7 +250,7 @@ async function runVariant(
         trace: { bus: sim.trace, node: 'client', connection: 1 },
       });
       const send = (req: HeaderRequest) =>
-        client.request({ path: req.path, headers: h2HeaderList(req, serverAddress, p.cookies).slice(4) });
+        client.request({ path: req.path, headers: h2Fields(req, serverAddress, p.cookies) });
       // The page first; then everything it references at once, as a browser does.
       const responses = [await send(requests[0]!)];
       responses.push(...(await Promise.all(requests.slice(1).map(send))));
