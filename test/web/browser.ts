@@ -23,6 +23,12 @@ export interface Lab {
   close(): Promise<void>;
 }
 
+/**
+ * tsx compiles with esbuild's keepNames, which wraps named functions in `__name(...)`:
+ * code passed to `page.evaluate` then needs the helper in the page too.
+ */
+export const EVALUATE_HELPERS = 'globalThis.__name = (f) => f;';
+
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -62,6 +68,7 @@ export async function startLab(): Promise<Lab> {
         locale: o.locale ?? 'en-US',
         acceptDownloads: true,
       });
+      await context.addInitScript({ content: EVALUATE_HELPERS });
       contexts.push(context);
       return context.pages()[0] ?? (await context.newPage());
     },

@@ -625,7 +625,9 @@ export class LabEngine {
     trace.on('link.tx', (e) => {
       const id = this.ifaceIds.get(`${e.node}:${e.iface}`) ?? -1;
       const packet = this.capture.add(e.time, Math.max(0, id), e.frame);
-      this.sequence.onTx(packet, e.time, e.node, e.frame);
+      const f = readPacketFields(e.frame, this.fields);
+      const kind = f.arp ? 1 : f.icmp ? 2 : f.udp ? 3 : f.tcp ? 4 : 0;
+      this.sequence.onTx(packet, e.time, e.node, e.frame, f);
       if (id < 0) return;
       const link = this.ifaceLink[id]!;
       if (link < 0) return;
@@ -637,7 +639,7 @@ export class LabEngine {
       this.txBytes[k]! += e.frame.length;
       this.busy[k]! += ser;
       this.charts.onTx(link, dir, e.time, e.frame.length);
-      this.addFlight(link, dir, e.time, e.time + ser + ch.delay, e.frame);
+      this.addFlight(link, dir, e.time, e.time + ser + ch.delay, kind);
     });
     trace.on('link.rx', (e) => {
       this.sequence.onRx(e.time, e.node, e.frame);
@@ -647,7 +649,14 @@ export class LabEngine {
       const link = this.ifaceLink[id]!;
       const ch = this.network.links[link]!.channel;
       const span = Math.round((wireBytes(e.frame.length) * 8e9) / ch.rate) + ch.delay;
-      this.addFlight(link, this.ifaceDir[id] === 0 ? 1 : 0, e.time - span, e.time, e.frame);
+      const f = readPacketFields(e.frame, this.fields);
+      this.addFlight(
+        link,
+        this.ifaceDir[id] === 0 ? 1 : 0,
+        e.time - span,
+        e.time,
+        f.arp ? 1 : f.icmp ? 2 : f.udp ? 3 : f.tcp ? 4 : 0,
+      );
     });
     trace.on('link.drop', (e) => {
       this.sequence.onDrop(e.reason, e.frame);
@@ -673,13 +682,11 @@ export class LabEngine {
     });
   }
 
-  private addFlight(link: number, dir: 0 | 1, t0: number, t1: number, frame: Uint8Array): void {
+  private addFlight(link: number, dir: 0 | 1, t0: number, t1: number, kind: number): void {
     if (this.flights.length >= FLIGHTS_PER_DRAIN) {
       this.flightsSkipped++;
       return;
     }
-    const f = readPacketFields(frame, this.fields);
-    const kind = f.arp ? 1 : f.icmp ? 2 : f.udp ? 3 : f.tcp ? 4 : 0;
     this.flights.push({ link, dir, t0, t1, kind });
   }
 }

@@ -163,11 +163,12 @@ export class SequenceBuilder {
     this.maxNotes = limits.maxNotes ?? 100_000;
   }
 
-  /** A frame was put on a link by `node`. */
-  onTx(packet: number, time: number, node: string, frame: Uint8Array): void {
-    const f = readPacketFields(frame, this.fields);
+  /** A frame was put on a link by `node` (`fields`: the frame's, when the caller read them already). */
+  onTx(packet: number, time: number, node: string, frame: Uint8Array, fields?: PacketFields): void {
     const kind = this.ctx.kind(node);
+    // Switches and hubs only repeat frames: never where a message starts.
     if (kind !== 'host' && kind !== 'router') return;
+    const f = fields ?? readPacketFields(frame, this.fields);
     if (f.arp) {
       const to = this.ctx.owner(f.arpTargetIp) ?? formatIpv4Address(f.arpTargetIp);
       const key = arpKey(f);
@@ -183,9 +184,10 @@ export class SequenceBuilder {
     }
     if (!f.ip) return;
     const srcOwner = this.ctx.owner(f.ipSrc);
-    const key = ipKey(f);
     // Forwarded by a router: not where the message starts.
-    if (srcOwner !== undefined ? srcOwner !== node : this.pending.has(key)) return;
+    if (srcOwner !== undefined && srcOwner !== node) return;
+    const key = ipKey(f);
+    if (srcOwner === undefined && this.pending.has(key)) return;
     const to = this.ctx.owner(f.ipDst) ?? formatIpv4Address(f.ipDst);
     let a = node;
     let b = to;
@@ -221,9 +223,12 @@ export class SequenceBuilder {
 
   /** A frame arrived at `node`. */
   onRx(time: number, node: string, frame: Uint8Array): void {
+    if (this.pending.size === 0) return;
     const f = readPacketFields(frame, this.fields);
-    const key = f.arp ? arpKey(f) : f.ip ? ipKey(f) : undefined;
-    if (key === undefined) return;
+    // Only the node a message is for ends it; most arrivals are at routers and switches on the way.
+    const target = f.arp ? f.arpTargetIp : f.ip ? f.ipDst : -1;
+    if (target < 0 || this.ctx.owner(target) !== node) return;
+    const key = f.arp ? arpKey(f) : ipKey(f);
     const m = this.pending.get(key);
     if (m && m.to === node) {
       m.rx = time;

@@ -331,7 +331,13 @@ function busLayout(
   return pos;
 }
 
-/** Components side by side in rows about as wide as the whole is tall times 16:9. */
+/** The shape of the map's area on a typical screen: components are packed to fill it. */
+const TARGET_ASPECT = 2.2;
+
+/**
+ * Components side by side in rows, in scenario order; the row width is the one (of the
+ * widths the rows could break at) that makes the whole closest to TARGET_ASPECT.
+ */
 function pack(locals: Local[]): Layout {
   const boxes = locals.map((l) => {
     let minX = Number.POSITIVE_INFINITY;
@@ -351,28 +357,43 @@ function pack(locals: Local[]): Layout {
     }
     return { minX, minY, w: maxX - minX, h: maxY - minY };
   });
-  const area = boxes.reduce((s, b) => s + (b.w + COMPONENT_GAP) * (b.h + COMPONENT_GAP), 0);
-  const rowLimit = Math.max(...boxes.map((b) => b.w), Math.sqrt((area * 16) / 9));
+  const rows = (limit: number) => {
+    let x = 0;
+    let y = 0;
+    let rowHeight = 0;
+    let width = 0;
+    const at: { x: number; y: number }[] = [];
+    for (const b of boxes) {
+      if (x > 0 && x + b.w > limit) {
+        x = 0;
+        y += rowHeight + COMPONENT_GAP;
+        rowHeight = 0;
+      }
+      at.push({ x, y });
+      x += b.w + COMPONENT_GAP;
+      width = Math.max(width, x - COMPONENT_GAP);
+      rowHeight = Math.max(rowHeight, b.h);
+    }
+    return { at, width, height: y + rowHeight };
+  };
+  // Nodes have a size: pad each box by about a node so flat components count as something.
+  const score = (r: { width: number; height: number }) =>
+    Math.abs(Math.log((r.width + 60) / (r.height + 60) / TARGET_ASPECT));
+  let best = rows(Number.POSITIVE_INFINITY);
+  let cumulative = 0;
+  for (const b of boxes) {
+    cumulative += b.w + (cumulative > 0 ? COMPONENT_GAP : 0);
+    const r = rows(cumulative);
+    if (score(r) < score(best)) best = r;
+  }
   const positions = new Map<string, Point>();
   const bars = new Map<string, { x1: number; x2: number; y: number }>();
-  let x = 0;
-  let y = 0;
-  let rowHeight = 0;
-  let width = 0;
   locals.forEach((l, i) => {
     const b = boxes[i]!;
-    if (x > 0 && x + b.w > rowLimit) {
-      x = 0;
-      y += rowHeight + COMPONENT_GAP;
-      rowHeight = 0;
-    }
-    const dx = x - b.minX;
-    const dy = y - b.minY;
+    const dx = best.at[i]!.x - b.minX;
+    const dy = best.at[i]!.y - b.minY;
     for (const [name, p] of l.pos) positions.set(name, { x: p.x + dx, y: p.y + dy });
     for (const [name, bar] of l.bars) bars.set(name, { x1: bar.x1 + dx, x2: bar.x2 + dx, y: bar.y + dy });
-    x += b.w + COMPONENT_GAP;
-    width = Math.max(width, x - COMPONENT_GAP);
-    rowHeight = Math.max(rowHeight, b.h);
   });
-  return { positions, bars, shapes: locals.map((l) => l.shape), width, height: y + rowHeight };
+  return { positions, bars, shapes: locals.map((l) => l.shape), width: best.width, height: best.height };
 }

@@ -138,6 +138,7 @@ export class Controls {
       parts.push(t('ctl.behind', { speed: fmt.speed(tick.effectiveSpeed) }));
     if (tick.ended) parts.push(t('ctl.ended'));
     this.status.textContent = parts.join(' · ');
+    this.status.title = tick.playing && tick.effectiveSpeed < tick.speed * 0.8 ? t('ctl.behindHelp') : '';
   }
 
   setSeed(seed: number): void {

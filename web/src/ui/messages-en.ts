@@ -27,7 +27,8 @@ export const EN = {
   'ctl.resetHelp': 'Start the scenario again with this seed',
   'ctl.events': '{n} events',
   'ctl.busy': 'replaying…',
-  'ctl.behind': 'running at {speed} (the simulation cannot go faster)',
+  'ctl.behind': 'at {speed}: flat out',
+  'ctl.behindHelp': 'The simulation cannot keep up with the chosen speed: it runs as fast as it can.',
   'ctl.ended': 'script ended',
 
   'map.label': 'Network map. Arrow keys left and right choose a node, up and down a link; Escape clears.',

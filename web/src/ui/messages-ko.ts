@@ -29,7 +29,8 @@ export const KO: Record<keyof typeof EN, string> = {
   'ctl.resetHelp': '이 시드로 시나리오를 처음부터 다시 실행합니다',
   'ctl.events': '이벤트 {n}개',
   'ctl.busy': '다시 재생하는 중…',
-  'ctl.behind': '{speed}로 실행 중(시뮬레이션이 더 빨리 갈 수 없습니다)',
+  'ctl.behind': '{speed}: 최고 속도',
+  'ctl.behindHelp': '시뮬레이션이 고른 속도를 따라가지 못해 낼 수 있는 가장 빠른 속도로 실행 중입니다.',
   'ctl.ended': '스크립트 끝',
 
   'map.label':

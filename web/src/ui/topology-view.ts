@@ -464,49 +464,87 @@ export class TopologyView {
     const topo = this.topology;
     const layout = this.layout;
     if (!topo || !layout) return;
-    // Links, batched by style.
     const sel = this.selection;
-    for (let i = 0; i < topo.links.length; i++) {
-      const ends = this.linkEnds(i);
-      if (!ends) continue;
-      const [a, b] = ends;
-      const up = this.linkUp[i] !== false;
-      const u = Math.max(this.util[i * 2] ?? 0, this.util[i * 2 + 1] ?? 0);
+    const hover = this.hover;
+    const w = this.width;
+    const hgt = this.height;
+    const off = (x1: number, y1: number, x2: number, y2: number) =>
+      (x1 < -20 && x2 < -20) ||
+      (x1 > w + 20 && x2 > w + 20) ||
+      (y1 < -20 && y2 < -20) ||
+      (y1 > hgt + 20 && y2 > hgt + 20);
+    // Link end points once per frame; the frames in flight reuse them.
+    const n = topo.links.length;
+    const ends = new Float64Array(n * 4);
+    const has = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = this.linkEnds(i);
+      if (!e) continue;
+      has[i] = 1;
+      ends[i * 4] = e[0].x;
+      ends[i * 4 + 1] = e[0].y;
+      ends[i * 4 + 2] = e[1].x;
+      ends[i * 4 + 3] = e[1].y;
+    }
+    // Links, one path per style: a thousand links cost a handful of strokes.
+    const buckets = new Map<string, Path2D>();
+    const down = new Path2D();
+    const crosses: Point[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!has[i]) continue;
+      const x1 = ends[i * 4]!;
+      const y1 = ends[i * 4 + 1]!;
+      const x2 = ends[i * 4 + 2]!;
+      const y2 = ends[i * 4 + 3]!;
+      if (off(x1, y1, x2, y2)) continue;
       const chosen =
-        (sel?.kind === 'link' && sel.index === i) || (this.hover?.kind === 'link' && this.hover.index === i);
-      ctx.beginPath();
-      ctx.moveTo(a.x, a.y);
-      ctx.lineTo(b.x, b.y);
+        (sel?.kind === 'link' && sel.index === i) || (hover?.kind === 'link' && hover.index === i);
       if (chosen) {
-        ctx.setLineDash([]);
+        ctx.beginPath();
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x2, y2);
         ctx.strokeStyle = '#ffbf00';
         ctx.lineWidth = 9;
         ctx.stroke();
       }
-      if (!up) {
-        ctx.setLineDash([6, 5]);
-        ctx.strokeStyle = '#c62828';
-        ctx.lineWidth = 2;
-      } else {
-        ctx.setLineDash([]);
-        ctx.strokeStyle = u < 0.02 ? '#8a94a6' : u < 0.3 ? '#0b5cad' : u < 0.7 ? '#c77700' : '#c62828';
-        ctx.lineWidth = 1.5 + Math.min(1, u) * 5;
+      if (this.linkUp[i] === false) {
+        down.moveTo(x1, y1);
+        down.lineTo(x2, y2);
+        crosses.push({ x: (x1 + x2) / 2, y: (y1 + y2) / 2 });
+        continue;
       }
-      ctx.stroke();
-      if (!up) {
-        const m = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-        ctx.setLineDash([]);
-        cross(ctx, m.x, m.y, 5, '#c62828');
+      const u = Math.min(1, Math.max(this.util[i * 2] ?? 0, this.util[i * 2 + 1] ?? 0));
+      const level = u < 0.02 ? 0 : u < 0.3 ? 1 : u < 0.7 ? 2 : 3;
+      const width = Math.round((1.5 + u * 5) * 2) / 2;
+      const key = `${level}|${width}`;
+      let path = buckets.get(key);
+      if (!path) {
+        path = new Path2D();
+        buckets.set(key, path);
       }
+      path.moveTo(x1, y1);
+      path.lineTo(x2, y2);
     }
-    ctx.setLineDash([]);
+    for (const [key, path] of buckets) {
+      const [level, width] = key.split('|');
+      ctx.strokeStyle = LINK_COLOURS[Number(level)]!;
+      ctx.lineWidth = Number(width);
+      ctx.stroke(path);
+    }
+    if (crosses.length) {
+      ctx.setLineDash([6, 5]);
+      ctx.strokeStyle = '#c62828';
+      ctx.lineWidth = 2;
+      ctx.stroke(down);
+      ctx.setLineDash([]);
+      for (const c of crosses) cross(ctx, c.x, c.y, 5, '#c62828');
+    }
     // Bus bars.
     for (const [name, bar] of layout.bars) {
       const a = this.screen({ x: bar.x1, y: bar.y });
       const b = this.screen({ x: bar.x2, y: bar.y });
       const chosen =
-        (sel?.kind === 'node' && sel.name === name) ||
-        (this.hover?.kind === 'node' && this.hover.name === name);
+        (sel?.kind === 'node' && sel.name === name) || (hover?.kind === 'node' && hover.name === name);
       ctx.beginPath();
       ctx.moveTo(a.x, a.y);
       ctx.lineTo(b.x, b.y);
@@ -520,10 +558,11 @@ export class TopologyView {
       ctx.stroke();
       if (this.scale > 0.3) label(ctx, name, a.x - 6, a.y + 4, 'right');
     }
-    // Frames in flight.
+    // Frames in flight, one path per protocol.
     const simNow = this.displayedSimTime(wall);
     let drawn = 0;
     const keep: ActiveFlight[] = [];
+    const dots = PROTOCOL_COLOURS.map(() => new Path2D());
     for (const f of this.flights) {
       const span = Math.max(1, f.t1 - f.t0);
       const pSim = (simNow - f.t0) / span;
@@ -532,54 +571,87 @@ export class TopologyView {
       const p = usesSim ? pSim : (wall - f.wall) / FLIGHT_WALL_MS;
       if (p >= 1) continue;
       keep.push(f);
-      if (p < 0) continue;
-      const ends = this.linkEnds(f.link);
-      if (!ends) continue;
-      const [a, b] = f.dir === 0 ? ends : [ends[1], ends[0]];
-      const x = a.x + (b.x - a.x) * p;
-      const y = a.y + (b.y - a.y) * p;
-      ctx.beginPath();
-      ctx.arc(x, y, 4, 0, Math.PI * 2);
-      ctx.fillStyle = PROTOCOL_COLOURS[f.kind] ?? PROTOCOL_COLOURS[0];
-      ctx.fill();
+      if (p < 0 || !has[f.link]) continue;
+      const k = f.link * 4;
+      const [ax, ay, bx, by] =
+        f.dir === 0
+          ? [ends[k]!, ends[k + 1]!, ends[k + 2]!, ends[k + 3]!]
+          : [ends[k + 2]!, ends[k + 3]!, ends[k]!, ends[k + 1]!];
+      const x = ax + (bx - ax) * p;
+      const y = ay + (by - ay) * p;
+      if (x < -5 || y < -5 || x > w + 5 || y > hgt + 5) continue;
+      const path = dots[f.kind] ?? dots[0]!;
+      path.moveTo(x + 4, y);
+      path.arc(x, y, 4, 0, Math.PI * 2);
       drawn++;
     }
+    dots.forEach((path, k) => {
+      ctx.fillStyle = PROTOCOL_COLOURS[k]!;
+      ctx.fill(path);
+    });
     this.flights = keep;
-    // Nodes.
+    // Nodes, one fill and one stroke per kind and state.
     const r = this.nodeRadius();
+    const detail = r >= 6;
     const labels = r >= 7;
-    for (const n of topo.nodes) {
-      if (layout.bars.has(n.name)) continue;
-      const p = this.screen(layout.positions.get(n.name)!);
-      const down = this.nodeUp[n.name] === false;
+    const groups = new Map<string, { fill: Path2D; stroke: Path2D; kind: string; down: boolean }>();
+    const marks: Point[] = [];
+    const names: { text: string; x: number; y: number }[] = [];
+    for (const node of topo.nodes) {
+      if (layout.bars.has(node.name)) continue;
+      const p = this.screen(layout.positions.get(node.name)!);
+      if (p.x < -r * 2 || p.y < -r * 2 || p.x > w + r * 2 || p.y > hgt + r * 2) continue;
+      const isDown = this.nodeUp[node.name] === false;
       const chosen =
-        (sel?.kind === 'node' && sel.name === n.name) ||
-        (this.hover?.kind === 'node' && this.hover.name === n.name);
+        (sel?.kind === 'node' && sel.name === node.name) ||
+        (hover?.kind === 'node' && hover.name === node.name);
       if (chosen) {
         ctx.beginPath();
         ctx.arc(p.x, p.y, r + 6, 0, Math.PI * 2);
         ctx.fillStyle = '#ffbf00';
         ctx.fill();
       }
-      glyph(ctx, n.kind, p.x, p.y, r, down);
-      const ifaceDown = n.interfaces.some((i) => this.downIfaces.has(`${n.name}:${i.name}`));
-      if (down || ifaceDown) cross(ctx, p.x + r * 0.8, p.y - r * 0.8, Math.max(3, r * 0.35), '#c62828');
-      if (labels) label(ctx, n.name, p.x, p.y + r + 13, 'center');
+      const key = `${node.kind}|${isDown}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { fill: new Path2D(), stroke: new Path2D(), kind: node.kind, down: isDown };
+        groups.set(key, g);
+      }
+      glyph(g.fill, g.stroke, node.kind, p.x, p.y, r, detail);
+      if (isDown || node.interfaces.some((i) => this.downIfaces.has(`${node.name}:${i.name}`)))
+        marks.push({ x: p.x + r * 0.8, y: p.y - r * 0.8 });
+      if (labels) names.push({ text: node.name, x: p.x, y: p.y + r + 13 });
     }
+    for (const g of groups.values()) {
+      const [fill, stroke] = g.down
+        ? ['#eceef1', '#8a94a6']
+        : (GLYPH_COLOURS[g.kind] ?? ['#eceef1', '#4a5260']);
+      ctx.fillStyle = fill;
+      ctx.fill(g.fill);
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = Math.max(1, r / 7);
+      ctx.stroke(g.fill);
+      ctx.stroke(g.stroke);
+    }
+    for (const m of marks) cross(ctx, m.x, m.y, Math.max(3, r * 0.35), '#c62828');
+    for (const l of names) label(ctx, l.text, l.x, l.y, 'center');
     // Drops.
-    const marks: typeof this.dropMarks = [];
+    const live: typeof this.dropMarks = [];
     for (const d of this.dropMarks) {
       const age = wall - d.wall;
       if (age > DROP_MS) continue;
-      marks.push(d);
-      const ends = this.linkEnds(d.link);
-      if (!ends) continue;
-      const [a, b] = d.end === 0 ? ends : [ends[1], ends[0]];
+      live.push(d);
+      if (!has[d.link]) continue;
+      const k = d.link * 4;
+      const [ax, ay, bx, by] =
+        d.end === 0
+          ? [ends[k]!, ends[k + 1]!, ends[k + 2]!, ends[k + 3]!]
+          : [ends[k + 2]!, ends[k + 3]!, ends[k]!, ends[k + 1]!];
       ctx.globalAlpha = 1 - age / DROP_MS;
-      cross(ctx, a.x + (b.x - a.x) * 0.2, a.y + (b.y - a.y) * 0.2, 6, '#c62828');
+      cross(ctx, ax + (bx - ax) * 0.2, ay + (by - ay) * 0.2, 6, '#c62828');
       ctx.globalAlpha = 1;
     }
-    this.dropMarks = marks;
+    this.dropMarks = live;
     this.stats.frames++;
     this.stats.flightsDrawn = drawn;
     this.stats.lastDrawMs = performance.now() - t0;
@@ -628,57 +700,46 @@ function label(
   ctx.fillText(text, x, y);
 }
 
+const LINK_COLOURS = ['#8a94a6', '#0b5cad', '#c77700', '#c62828'] as const;
+
+const GLYPH_COLOURS: Record<string, readonly [string, string]> = {
+  host: ['#e8f0fe', '#0b5cad'],
+  router: ['#fff1e0', '#a65300'],
+  switch: ['#e6f4ea', '#0b6e4f'],
+  hub: ['#f3e8ff', '#7a3db8'],
+};
+
+/** Adds a node's shape to `fill` (filled and outlined) and its inner marks to `stroke`. */
 function glyph(
-  ctx: CanvasRenderingContext2D,
+  fill: Path2D,
+  stroke: Path2D,
   kind: string,
   x: number,
   y: number,
   r: number,
-  down: boolean,
+  detail: boolean,
 ): void {
-  const fills: Record<string, [string, string]> = {
-    host: ['#e8f0fe', '#0b5cad'],
-    router: ['#fff1e0', '#a65300'],
-    switch: ['#e6f4ea', '#0b6e4f'],
-    hub: ['#f3e8ff', '#7a3db8'],
-  };
-  const [fill, stroke] = down ? ['#eceef1', '#8a94a6'] : (fills[kind] ?? ['#eceef1', '#4a5260']);
-  ctx.fillStyle = fill;
-  ctx.strokeStyle = stroke;
-  ctx.lineWidth = Math.max(1, r / 7);
-  ctx.beginPath();
   if (kind === 'router') {
-    ctx.arc(x, y, r, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.stroke();
-    if (r >= 6) {
+    fill.moveTo(x + r, y);
+    fill.arc(x, y, r, 0, Math.PI * 2);
+    if (detail) {
       // Arrows in and out: a router's icon.
-      ctx.beginPath();
-      ctx.moveTo(x - r * 0.55, y);
-      ctx.lineTo(x + r * 0.55, y);
-      ctx.moveTo(x, y - r * 0.55);
-      ctx.lineTo(x, y + r * 0.55);
-      ctx.stroke();
+      stroke.moveTo(x - r * 0.55, y);
+      stroke.lineTo(x + r * 0.55, y);
+      stroke.moveTo(x, y - r * 0.55);
+      stroke.lineTo(x, y + r * 0.55);
     }
   } else if (kind === 'switch') {
-    ctx.rect(x - r * 1.3, y - r * 0.7, r * 2.6, r * 1.4);
-    ctx.fill();
-    ctx.stroke();
-    if (r >= 6) {
-      ctx.beginPath();
-      ctx.moveTo(x - r * 0.8, y - r * 0.2);
-      ctx.lineTo(x + r * 0.8, y - r * 0.2);
-      ctx.moveTo(x + r * 0.8, y + r * 0.25);
-      ctx.lineTo(x - r * 0.8, y + r * 0.25);
-      ctx.stroke();
+    fill.rect(x - r * 1.3, y - r * 0.7, r * 2.6, r * 1.4);
+    if (detail) {
+      stroke.moveTo(x - r * 0.8, y - r * 0.2);
+      stroke.lineTo(x + r * 0.8, y - r * 0.2);
+      stroke.moveTo(x + r * 0.8, y + r * 0.25);
+      stroke.lineTo(x - r * 0.8, y + r * 0.25);
     }
   } else if (kind === 'hub') {
-    ctx.rect(x - r, y - r, r * 2, r * 2);
-    ctx.fill();
-    ctx.stroke();
+    fill.rect(x - r, y - r, r * 2, r * 2);
   } else {
-    ctx.roundRect(x - r, y - r * 0.8, r * 2, r * 1.6, r * 0.3);
-    ctx.fill();
-    ctx.stroke();
+    fill.roundRect(x - r, y - r * 0.8, r * 2, r * 1.6, r * 0.3);
   }
 }

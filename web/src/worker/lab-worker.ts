@@ -39,7 +39,9 @@ let anchorWall = 0;
 let anchorSim = 0;
 /** Simulated ns advanced per wall ms, sliding over the last second. */
 let rateSamples: { wall: number; sim: number }[] = [];
+/** Simulated ns per advance call, adapted so one call takes about CALL_MS of wall time. */
 let chunk = 1_000_000;
+const CALL_MS = 4;
 let lastTick = 0;
 let loopRunning = false;
 /** Set by a pause to stop a jump forward that is still running. */
@@ -129,6 +131,13 @@ function stopPlaying(): void {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Sizes the next call from how long one of `used` simulated ns took (`ms`). */
+function adapt(used: number, ms: number): void {
+  if (used < chunk) return; // a call cut short by the target says nothing about the size
+  const factor = ms <= 0.05 ? 4 : Math.min(4, Math.max(0.01, CALL_MS / ms));
+  chunk = Math.min(1e13, Math.max(1000, chunk * factor));
+}
+
 async function loop(): Promise<void> {
   loopRunning = true;
   try {
@@ -138,24 +147,25 @@ async function loop(): Promise<void> {
         const e = engine;
         if (!e || !playing) return;
         const wasEnded = e.ended;
+        // Never more than a few slices behind: a simulation that cannot keep up runs as
+        // fast as it can, without piling up a debt it would then pay in one long call.
+        const perSlice = speed * 1e6 * SLICE_MS;
+        if (anchorSim + (started - anchorWall) * 1e6 * speed > e.sim.now + perSlice * 3) {
+          anchorSim = e.sim.now + perSlice;
+          anchorWall = started;
+        }
         const target = anchorSim + (performance.now() - anchorWall) * 1e6 * speed;
         const deadline = started + SLICE_MS;
         while (e.sim.now < target && performance.now() < deadline) {
           // Stop exactly at the script's end: playing pauses there.
-          const next = Math.min(target, e.sim.now + chunk, e.ended ? Number.POSITIVE_INFINITY : e.duration);
+          const step = Math.min(chunk, perSlice);
+          const next = Math.min(target, e.sim.now + step, e.ended ? Number.POSITIVE_INFINITY : e.duration);
           const t0 = performance.now();
           await e.advanceTo(Math.ceil(next));
-          const dt = performance.now() - t0;
-          if (dt < 1) chunk = Math.min(chunk * 2, 1e15);
-          else if (dt > 4) chunk = Math.max(chunk / 2, 1000);
+          adapt(step, performance.now() - t0);
           if (!wasEnded && e.ended) break;
         }
         const now = performance.now();
-        // Behind by more than a slice: the simulation cannot keep up; do not pile up debt.
-        if (e.sim.now < target - speed * 1e6 * SLICE_MS * 4) {
-          anchorSim = e.sim.now;
-          anchorWall = now;
-        }
         rateSamples.push({ wall: now, sim: e.sim.now });
         while (rateSamples.length > 2 && now - rateSamples[0]!.wall > 1000) rateSamples.shift();
         if (!wasEnded && e.ended) stopPlaying();
@@ -207,8 +217,10 @@ async function seek(time: number): Promise<void> {
     seekCancelled = false;
     try {
       while (e.sim.now < t && engine === e && !seekCancelled) {
-        await e.advanceTo(Math.min(t, e.sim.now + chunk));
-        chunk = Math.min(chunk * 2, 1e15);
+        const t0 = performance.now();
+        const step = chunk;
+        await e.advanceTo(Math.min(t, e.sim.now + step));
+        adapt(step, (performance.now() - t0) / 5); // jumps take longer calls: fewer ticks, more work
         if (performance.now() - lastTick >= TICK_MS) {
           sendTick();
           await sleep(0);
