@@ -9,6 +9,9 @@
  * be stored only in [readOffset, readOffset + capacity), which is exactly the space the
  * advertised window promised; anything beyond is trimmed.
  *
+ * The ring starts small and doubles (up to `capacity`) as data is held, so a connection
+ * that receives little, or a half-open one, costs little memory.
+ *
  * The interval list is bounded (`maxIntervals`): a peer sending many tiny disjoint
  * segments cannot make it grow without limit; a segment that would need one more
  * interval is refused (and retransmitted later by its sender).
@@ -40,8 +43,10 @@ export interface InsertResult {
   readonly refused: boolean;
 }
 
+const INITIAL_RING = 4096;
+
 export class ReceiveBuffer {
-  private readonly ring: Uint8Array;
+  private ring: Uint8Array;
   /** Offset of the next byte the application reads. */
   readOffset = 0;
   /** Offset one past the last in-order byte: RCV.NXT in stream offsets. */
@@ -55,7 +60,7 @@ export class ReceiveBuffer {
   ) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new NetlabError('bad-option', `receive buffer size must be a positive integer, got ${capacity}`);
-    this.ring = new Uint8Array(capacity);
+    this.ring = new Uint8Array(Math.min(capacity, INITIAL_RING));
   }
 
   /** In-order bytes waiting for the application (netstat's Recv-Q). */
@@ -98,6 +103,7 @@ export class ReceiveBuffer {
     if (e > limit) e = limit;
     if (s >= e) return DUPLICATE;
     if (s > oldNxt && !this.canAdd(s, e)) return REFUSED;
+    if (e - this.readOffset > this.ring.length) this.grow(e - this.readOffset);
     this.write(s, data, from, e - s);
     this.stamp++;
     if (s === oldNxt) {
@@ -157,7 +163,7 @@ export class ReceiveBuffer {
 
   private copyOut(out: Uint8Array, at: number, n: number): void {
     if (n <= 0) return;
-    const cap = this.capacity;
+    const cap = this.ring.length;
     const from = this.readOffset % cap;
     const first = Math.min(n, cap - from);
     out.set(this.ring.subarray(from, from + first), at);
@@ -166,11 +172,30 @@ export class ReceiveBuffer {
   }
 
   private write(offset: number, data: Uint8Array, from: number, n: number): void {
-    const cap = this.capacity;
+    const cap = this.ring.length;
     const at = offset % cap;
     const first = Math.min(n, cap - at);
     this.ring.set(data.subarray(from, from + first), at);
     if (first < n) this.ring.set(data.subarray(from + first, from + n), 0);
+  }
+
+  /** A larger ring for bytes up to `needed` past readOffset; held bytes move to their new places. */
+  private grow(needed: number): void {
+    let size = this.ring.length * 2;
+    while (size < needed) size *= 2;
+    const next = new Uint8Array(Math.min(size, this.capacity));
+    // Everything from readOffset to the highest byte held (in order or not) is copied.
+    const span = this.highest - this.readOffset;
+    const old = this.ring;
+    for (let k = 0; k < span; ) {
+      const o = this.readOffset + k;
+      const src = o % old.length;
+      const dst = o % next.length;
+      const n = Math.min(span - k, old.length - src, next.length - dst);
+      next.set(old.subarray(src, src + n), dst);
+      k += n;
+    }
+    this.ring = next;
   }
 
   /** Whether [s, e) can be recorded without exceeding maxIntervals. */

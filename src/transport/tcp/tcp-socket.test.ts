@@ -300,3 +300,18 @@ describe('data after close', () => {
     expect(err?.code).toBe('connection-reset');
   });
 });
+
+describe('writing before the handshake ends', () => {
+  it('data and end() on a connecting socket go out once it is established, FIN last', async () => {
+    const { sim, a, b } = pair();
+    const l = b.tcp.listen(80);
+    let got: Uint8Array | undefined;
+    void l.accept().then(async (s) => (got = await readAll(s)));
+    const c = a.tcp.open('10.0.0.2', 80);
+    void c.write(pattern(5000, 4));
+    void c.end();
+    expect(c.state).toBe('SYN-SENT');
+    await sim.run(SECOND);
+    expect(got).toEqual(pattern(5000, 4));
+  });
+});

@@ -91,6 +91,9 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
   private connectWaiter: Deferred<TcpSocket> | null = null;
   private userClosed = false;
   private watchers: (() => void)[] = [];
+  /** Work the machine's callbacks asked for, done after its processing (never re-entrantly). */
+  private pendingRead = false;
+  private pendingWrite = false;
   private readonly sendOptions: SendOptions;
   private readonly header = {
     sourcePort: 0,
@@ -323,8 +326,16 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
     };
   }
 
-  /** @internal Called by the layer's notification flush. */
+  /** @internal Called by the layer's notification flush, after the machine's processing. */
   notifyWatchers(): void {
+    if (this.pendingWrite) {
+      this.pendingWrite = false;
+      this.drainWrites();
+    }
+    if (this.pendingRead) {
+      this.pendingRead = false;
+      this.serveRead();
+    }
     for (const fn of this.watchers) fn();
   }
 
@@ -369,13 +380,19 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
 
   private drainWrites(): void {
     const c = this.connection;
+    let wrote = false;
     while (this.writeQueue.length > 0) {
       const w = this.writeQueue[0]!;
-      w.offset += c.write(w.data, this.now, w.offset);
+      const n = c.write(w.data, this.now, w.offset);
+      if (n > 0) wrote = true;
+      w.offset += n;
       if (w.offset < w.data.length) break;
       this.writeQueue.shift();
       w.d.resolve();
     }
+    if (wrote) this.settle();
+    // A half close waits for the handshake: the FIN must follow the queued data.
+    if (c.state === 'SYN-SENT' && !this.userClosed) return;
     if (this.writeQueue.length === 0 && this.endRequested && this.endWaiter) {
       if (this.userClosed) c.close(this.now);
       else c.shutdown(this.now);
@@ -393,6 +410,7 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
     if (r === undefined) return;
     this.readWaiter = null;
     w.d.resolve(r);
+    if (this.connection.state !== 'CLOSED') this.settle();
   }
 
   private rejectAll(err: StreamError): void {
@@ -452,6 +470,7 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
       this.connectWaiter = null;
       cw?.resolve(this);
       this.listener?.established(this);
+      this.pendingWrite = true;
     }
     if (to === 'CLOSED') {
       this.timer.cancel();
@@ -474,13 +493,13 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
 
   /** @internal */
   onReadable(): void {
-    this.serveRead();
+    this.pendingRead = true;
     this.layer.notify(this);
   }
 
   /** @internal */
   onWritable(): void {
-    this.drainWrites();
+    this.pendingWrite = true;
     this.layer.notify(this);
   }
 
