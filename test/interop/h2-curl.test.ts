@@ -2,6 +2,9 @@
  * `netlab curl --http2` against the real curl 7.88.1: both fetch from netlab's real-mode
  * HTTP/2 server (h2c prior knowledge), and what they print must be the same, line for
  * line — the only difference allowed is the heap address curl prints as "easy handle".
+ * Checked for the HTTP/2 client's own curl (realCurlHttp2) and for curl's one engine
+ * (realCurl with --http2-prior-knowledge: src/tools/commands/curl-transfers.ts, which the
+ * simulator's curl runs too).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCurlHttp2 } from '../../src/real/h2-client.ts';
+import { realCurl as netlabCurl } from '../../src/real/http-client.ts';
 import { type H2ServerHandle, serveH2 } from '../../src/real/h2-server.ts';
 
 const hasCurl = spawnSync('curl', ['--version'], { encoding: 'utf8' });
@@ -31,7 +35,9 @@ function realCurl(args: string[]): Promise<{ code: number; stdout: Buffer; stder
 }
 
 const normalise = (lines: readonly string[]) =>
-  lines.map((l) => l.replace(/easy handle 0x[0-9a-f]+/, 'easy handle 0x…'));
+  lines.map((l) =>
+    l.replace(/easy handle 0x[0-9a-f]+/, 'easy handle 0x…').replace(/host: 0x[0-9a-f]+/, 'host: 0x…'),
+  );
 
 describe.skipIf(!curlOk)('netlab curl --http2 prints what curl 7.88.1 prints', () => {
   let server: H2ServerHandle;
@@ -72,6 +78,18 @@ describe.skipIf(!curlOk)('netlab curl --http2 prints what curl 7.88.1 prints', (
       expect(normalise(ours.stderr)).toEqual(normalise(real.stderr));
       expect(Buffer.from(ours.stdout).toString('utf8')).toBe(real.stdout.toString('utf8'));
       expect(ours.exitCode).toBe(real.code);
+      const engine = await netlabCurl({
+        url,
+        verbose: true,
+        silent: true,
+        tty: false,
+        keepCr: true,
+        http2PriorKnowledge: true,
+        ...options,
+      });
+      expect(normalise(engine.stderr)).toEqual(normalise(real.stderr));
+      expect(Buffer.from(engine.stdout).toString('utf8')).toBe(real.stdout.toString('utf8'));
+      expect(engine.exitCode).toBe(real.code);
     });
   }
 
@@ -82,5 +100,17 @@ describe.skipIf(!curlOk)('netlab curl --http2 prints what curl 7.88.1 prints', (
     expect(ours.stderr).toEqual(real.stderr);
     expect(ours.exitCode).toBe(7);
     expect(real.code).toBe(7);
+    const engine = await netlabCurl({
+      url,
+      verbose: true,
+      silent: true,
+      showError: true,
+      tty: false,
+      http2PriorKnowledge: true,
+    });
+    // The milliseconds a refused connect took are the machine's.
+    const ms = (lines: readonly string[]) => lines.map((l) => l.replace(/after \d+ ms/, 'after N ms'));
+    expect(ms(engine.stderr)).toEqual(ms(real.stderr));
+    expect(engine.exitCode).toBe(7);
   });
 });

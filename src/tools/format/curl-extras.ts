@@ -32,7 +32,7 @@ import {
 
 export interface CurlHop extends CurlTransfer {
   /** The exchange was HTTP/2 (request and response heads are as curl prints them for h2). */
-  readonly http2?: { readonly streamId: number; readonly handle: string };
+  readonly http2?: { readonly streamId: number; readonly handle: string; readonly scheme?: 'http' | 'https' };
   /** A new connection to a host this curl resolved before. */
   readonly dnsCached?: boolean;
   /** The response is a redirect being followed: its body is not written. */
@@ -118,7 +118,7 @@ export function curlHopOutput(h: CurlHop, options: CurlOutputOptions = {}): Curl
       const lines = [
         `* h2h3 [:method: ${method}]`,
         `* h2h3 [:path: ${path}]`,
-        '* h2h3 [:scheme: http]',
+        `* h2h3 [:scheme: ${h.http2.scheme ?? 'http'}]`,
         `* h2h3 [:authority: ${host}]`,
         ...h.request.headers
           .filter(([n]) => n.toLowerCase() !== 'host')
@@ -126,6 +126,12 @@ export function curlHopOutput(h: CurlHop, options: CurlOutputOptions = {}): Curl
         `* Using Stream ID: ${h.http2.streamId.toString(16)} (easy handle ${h.http2.handle})`,
       ];
       out.splice(first, 0, ...lines.map(err));
+      // nghttp2 reports the body's end: curl says so after the body's data line.
+      if ((h.request.firstBodyBytes ?? 0) > 0) {
+        const blank = out.map((p) => p.text).lastIndexOf(options.keepCr ? '> \r' : '> ');
+        const data = out[blank + 1]?.text.startsWith('} [') ? blank + 2 : blank + 1;
+        if (blank >= 0) out.splice(data, 0, err('* We are completely uploaded and fine'));
+      }
     }
   }
   if (h.rewind) {

@@ -41,7 +41,13 @@ export type CurlConnectStep =
    * an earlier URL of the same command resolved this host (curl says it found it in its
    * DNS cache).
    */
-  | { readonly kind: 'connected'; readonly address: string; readonly cached?: boolean }
+  | {
+      readonly kind: 'connected';
+      readonly address: string;
+      readonly cached?: boolean;
+      /** Addresses tried first that failed (`* connect to A port P failed: ...`). */
+      readonly failedFirst?: readonly { readonly address: string; readonly reason: string }[];
+    }
   /** A kept-alive connection reused from an earlier URL of the same command. */
   | { readonly kind: 'reused'; readonly bundle?: string }
   /** Every address failed (`reason` as strerror says it: 'Connection refused'...). */
@@ -196,6 +202,10 @@ export function curlVerboseOutput(t: CurlTransfer, options: CurlOutputOptions = 
       break;
     case 'connected':
       if (c.cached) err(`* Hostname ${t.host} was found in DNS cache`);
+      for (const a of c.failedFirst ?? []) {
+        err(`*   Trying ${hostPort(a.address, t.port)}...`);
+        err(`* connect to ${a.address} port ${t.port} failed: ${a.reason}`);
+      }
       err(`*   Trying ${hostPort(c.address, t.port)}...`);
       err(`* Connected to ${t.host} (${c.address}) port ${t.port} (#${t.connectionId})`);
       break;
