@@ -1,5 +1,5 @@
 /**
- * Reliability of the machine over a hostile wire: for hundreds of seeds, random loss,
+ * Reliability of the machine over a hostile wire: for 1500 random seeds, random loss,
  * duplication, reordering (random extra delay) and option sets, the receiver gets exactly
  * the bytes that were written, in order, then the end of the stream; both sides then close.
  * A failing case prints its seed (fast-check), and the same seed reproduces it.
@@ -104,7 +104,7 @@ describe('TCP delivers exactly the bytes written, in order', () => {
           expect(p.a.conn!.state).toBe('CLOSED');
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 1500 },
     );
   });
 
