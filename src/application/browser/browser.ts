@@ -34,9 +34,8 @@
  */
 import type { Clock } from '../../sim/clock.ts';
 import type { Deferred } from '../../sim/simulator.ts';
-import { MILLISECOND, SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
+import { SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
 import type { TraceBus } from '../../sim/trace.ts';
-import { DEFAULT_FILE_TIME } from '../http/file-source.ts';
 import { BrowserError } from './browser-error.ts';
 import {
   ConnectionPool,

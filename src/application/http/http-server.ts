@@ -21,11 +21,10 @@
  */
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Clock } from '../../sim/clock.ts';
-import { MILLISECOND, SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
+import { SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
 import { TraceBus } from '../../sim/trace.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
 import { HttpConnection, type HttpConnectionOptions } from './connection.ts';
-import { DEFAULT_FILE_TIME } from './file-source.ts';
 import { HeaderList } from './header-list.ts';
 import { formatHttpDate } from './http-date.ts';
 import type { HttpLimits } from './limits.ts';
