@@ -316,6 +316,14 @@ describe.skipIf(!available)('the web lab in Chromium', () => {
     expect(await ko.textContent('.side .description')).toContain(
       '브라우저에 http://www.example.com/을 입력하면',
     );
+    const fit = await ko.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.scrollHeight,
+      document.querySelector('header.top')!.getBoundingClientRect().height,
+    ]);
+    expect(fit[0]).toBeLessThanOrEqual(1280);
+    expect(fit[1]).toBeLessThanOrEqual(720);
+    expect(fit[2]).toBeLessThan(60);
     await shot(ko, '08-korean');
     await ko.selectOption('select[aria-label="언어"]', 'en');
     await ko.waitForSelector('[role=tab][data-tab=packets]:has-text("Packets")');

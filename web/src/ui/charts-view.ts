@@ -52,8 +52,9 @@ export class ChartsView {
     else this.drawWaterfall(data);
   }
 
+  /** Room for a chart beside the link picker (about 250 px) in `el`. */
   private width(el: HTMLElement): number {
-    return Math.max(360, Math.min(1200, (el.clientWidth || 900) - 230));
+    return Math.max(360, Math.min(1200, (el.clientWidth || 900) - 290));
   }
 
   private drawThroughput(d: ChartData): void {

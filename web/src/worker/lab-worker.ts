@@ -13,6 +13,7 @@ import { NetlabError } from '../../../src/bytes/netlab-error.ts';
 import { formatProblem, parseScenario, ScenarioError } from '../../../src/lab/scenario/index.ts';
 import type { ScenarioSpec } from '../../../src/lab/scenario/spec.ts';
 import { dissect } from '../../../src/tools/dissect/index.ts';
+import type { TcpSeries } from '../engine/charts.ts';
 import { type EngineOptions, LabEngine, outputJson, traceJson } from '../engine/lab-engine.ts';
 import type { ChartData, Replies, Request, ScenarioInfo, Tick, WorkerMessage } from './protocol.ts';
 
@@ -258,7 +259,12 @@ function charts(links: readonly number[] | null, tcpKey: string | null): ChartDa
   const perSecond = 8e9 / c.throughput.width;
   const series = (k: number) => Array.from({ length: bins }, (_, i) => c.throughput.value(k, i) * perSecond);
   const keys = [...c.tcp.keys()];
-  const s = c.tcp.get(tcpKey ?? '') ?? c.tcp.get(keys[0] ?? '');
+  // By default the busiest sender: the side whose window moved most is the one sending data.
+  const busiest = [...c.tcp.values()].reduce<TcpSeries | undefined>(
+    (best, x) => (!best || x.cwnd.points().t.length > best.cwnd.points().t.length ? x : best),
+    undefined,
+  );
+  const s = c.tcp.get(tcpKey ?? '') ?? busiest;
   return {
     binWidth: c.throughput.width,
     bins,
