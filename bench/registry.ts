@@ -17,9 +17,13 @@ export interface Benchmark {
 export const BENCHMARKS: readonly Benchmark[] = [
   {
     name: 'dumbbell',
-    run: async (args) => ({
-      ...(await runDumbbell({ flows: Number(args[0] ?? 10), simTime: Number(args[1] ?? 20) })),
-    }),
+    run: async (args) => {
+      const o = { flows: Number(args[0] ?? 10), simTime: Number(args[1] ?? 20) };
+      const first = await runDumbbell(o);
+      // The same run again in this process, with V8's JIT warm: the steady-state speed.
+      const again = await runDumbbell(o);
+      return { ...first, warmRunWallSec: again.runWallSec };
+    },
   },
   {
     name: 'chain',
