@@ -315,3 +315,19 @@ describe('writing before the handshake ends', () => {
     expect(got).toEqual(pattern(5000, 4));
   });
 });
+
+describe('a connection to the node itself', () => {
+  it('goes through the loopback path of the IPv4 stack', async () => {
+    const { sim, a } = pair();
+    const l = a.tcp.listen(7, { address: '10.0.0.1' });
+    let got: Uint8Array | undefined;
+    void l.accept().then(async (s) => (got = await readAll(s)));
+    void a.tcp.connect('10.0.0.1', 7).then(async (c) => {
+      await c.write(pattern(100_000, 5));
+      c.close();
+    });
+    await sim.run(5 * SECOND);
+    expect(got).toEqual(pattern(100_000, 5));
+    expect(() => a.tcp.listen(7)).toThrow(/Address already in use/);
+  });
+});
