@@ -122,7 +122,9 @@ describe.skipIf(!available)('the web lab in Chromium', () => {
       'www → laptop: TCP SYN, ACK Seq=0 Ack=1',
       'laptop → www: TCP ACK Seq=1 Ack=1',
     ]);
-    expect(labels[3]).toMatch(/^laptop → www: TCP PSH, ACK Seq=1 Ack=1 Len=\d+$/);
+    // The request rides on the next segment, named by the HTTP start line it carries.
+    expect(labels[3]).toMatch(/^laptop → www: HTTP GET \/ HTTP\/1\.1 \(PSH, ACK Seq=1 Ack=1 Len=\d+\)$/);
+    expect(labels[5]).toMatch(/^www → laptop: HTTP HTTP\/1\.1 200 OK \(PSH, ACK Seq=1 Ack=\d+ Len=\d+\)$/);
     // The close: FIN from the browser, ACK, FIN from the server, ACK.
     const close = labels.slice(-4).map((l) => l!.replace(/ Seq=.*/, ''));
     expect(close).toEqual([

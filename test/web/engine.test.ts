@@ -245,7 +245,7 @@ describe('what the views read', () => {
     const tcp = e.sequence.summaries().find((c) => c.protocols.includes('TCP'))!;
     expect([tcp.a, tcp.b]).toEqual(['laptop', 'www']);
     expect(tcp.ports).toMatch(/^\d+ ↔ 80$/);
-    const d = e.sequence.diagram(tcp.id, 0, 1000, (i) => e.row(i).info);
+    const d = e.sequence.diagram(tcp.id, 0, 1000, (i) => e.row(i));
     expect(d.lanes).toEqual(['laptop', 'www']);
     const seq = d.messages.map((m) => `${m.from}>${m.to} ${m.label.replace(/ Seq=.*/, '')}`);
     expect(seq.slice(0, 3)).toEqual(['laptop>www SYN', 'www>laptop SYN, ACK', 'laptop>www ACK']);

@@ -58,7 +58,7 @@ describe('sequence builder', () => {
       [0, null],
       [1000, 1010],
     ]);
-    const d = s.diagram(0, 0, 10, () => '');
+    const d = s.diagram(0, 0, 10, () => ({ protocol: 'ARP', info: '' }));
     expect(d.messages.map((m) => m.label)).toEqual([
       'Who has 10.0.0.2? Tell 10.0.0.1',
       'Who has 10.0.0.2? Tell 10.0.0.1',

@@ -30,6 +30,7 @@ import type { TraceEvent } from '../../../src/sim/trace.ts';
 import { dissect } from '../../../src/tools/dissect/index.ts';
 import type { Job, OutputLine } from '../../../src/tools/shell/shell.ts';
 import { PcapWriter } from '../../../src/tools/capture/pcap-writer.ts';
+import { appSummary } from './app-summary.ts';
 import { ChartCollector } from './charts.ts';
 import {
   compileDisplayFilter,
@@ -171,6 +172,7 @@ export class LabEngine {
   private filteredCount = 0;
   private filteredUpTo = 0;
   private readonly fields = emptyFields();
+  private readonly rowFields = emptyFields();
   private readonly meta: PacketMeta = { number: 0, time: 0, iface: '', node: '' };
 
   constructor(
@@ -554,16 +556,18 @@ export class LabEngine {
   }
 
   row(i: number): PacketRow {
-    const d = dissect(this.capture.frame(i));
+    const frame = this.capture.frame(i);
+    const d = dissect(frame);
+    const app = appSummary(frame, readPacketFields(frame, this.rowFields), d.protocol);
     return {
       index: i,
       time: this.capture.time(i),
       iface: this.ifaceLabel(this.capture.iface(i)),
       source: d.source,
       destination: d.destination,
-      protocol: d.protocol,
+      protocol: app?.protocol ?? d.protocol,
       length: this.capture.length(i),
-      info: d.info,
+      info: app?.info ?? d.info,
     };
   }
 

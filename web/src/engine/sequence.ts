@@ -126,9 +126,15 @@ export interface DiagramMessage {
   readonly tx: number;
   readonly rx: number | null;
   readonly lost: string | null;
+  /** What to call it: the highest protocol named (DNS, HTTP, TLS... or ARP, ICMP, UDP, TCP). */
   readonly protocol: string;
+  /** ARP, ICMP, UDP, TCP or IPv4: what the ladder colours it by. */
+  readonly transport: string;
   readonly label: string;
 }
+
+/** A captured packet as the packet list names it: its protocol and its Info column. */
+export type Describe = (packet: number) => { readonly protocol: string; readonly info: string };
 
 export class SequenceBuilder {
   readonly messages: Message[] = [];
@@ -326,10 +332,11 @@ export class SequenceBuilder {
 
   /**
    * Messages `offset` .. `offset + limit` of a conversation (or of all, with -1), labelled,
-   * with the notes that fall in their time span. `info` is the dissector's summary of a
-   * captured packet (used for all but ARP and TCP, which are labelled here).
+   * with the notes that fall in their time span. `describe` names a captured packet as
+   * the packet list does (its Info labels all but ARP and TCP, which are labelled here;
+   * a TCP segment that carries an HTTP or TLS message gets that message's words first).
    */
-  diagram(conversation: number, offset: number, limit: number, info: (packet: number) => string): Diagram {
+  diagram(conversation: number, offset: number, limit: number, describe: Describe): Diagram {
     const c = conversation < 0 ? undefined : this.conversations[conversation];
     const indices = c ? c.messages : undefined;
     const total = indices ? indices.length : this.messages.length;
@@ -338,6 +345,10 @@ export class SequenceBuilder {
     const messages: DiagramMessage[] = [];
     for (let k = from; k < to; k++) {
       const m = this.messages[indices ? indices[k]! : k]!;
+      const named = m.packet >= 0 && m.arpLabel === undefined ? describe(m.packet) : undefined;
+      const base = this.label(m, () => named?.info ?? m.protocol);
+      // A TCP segment carrying an application message is labelled by it, then by TCP's numbers.
+      const app = m.tcp && named && named.protocol !== 'TCP' ? named : undefined;
       messages.push({
         packet: m.packet,
         from: m.from,
@@ -345,8 +356,9 @@ export class SequenceBuilder {
         tx: m.tx,
         rx: m.rx,
         lost: m.lost,
-        protocol: m.protocol,
-        label: this.label(m, () => (m.packet >= 0 ? info(m.packet) : m.protocol)),
+        protocol: app?.protocol ?? named?.protocol ?? m.protocol,
+        transport: m.protocol,
+        label: app ? `${app.info} (${base})` : base,
       });
     }
     const notesOf = c ? c.notes : this.allNotes;

@@ -208,7 +208,7 @@ export class SequenceView {
       const x2 = laneX.get(m.to);
       if (x1 === undefined || x2 === undefined) return;
       const y1 = y(`t${i}`);
-      const colour = COLOURS[m.protocol] ?? '#4a5260';
+      const colour = COLOURS[m.transport] ?? '#4a5260';
       const row = rowOf.get(`t${i}`)!;
       if (row !== lastTimeRow) {
         root.append(
@@ -245,7 +245,7 @@ export class SequenceView {
           y2: ye,
           stroke: colour,
           'stroke-width': 1.8,
-          'marker-end': arrived ? `url(#arrow-${m.protocol})` : undefined,
+          'marker-end': arrived ? `url(#arrow-${COLOURS[m.transport] ? m.transport : 'IPv4'})` : undefined,
         }),
       );
       if (!arrived) {

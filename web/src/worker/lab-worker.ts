@@ -415,7 +415,7 @@ async function handle(request: Request): Promise<unknown> {
       return need().sequence.summaries();
     case 'ladder': {
       const e = need();
-      return e.sequence.diagram(request.conversation, request.offset, request.limit, (i) => e.row(i).info);
+      return e.sequence.diagram(request.conversation, request.offset, request.limit, (i) => e.row(i));
     }
     case 'charts':
       return charts(request.links, request.tcp);
