@@ -2,11 +2,15 @@
  * Builds a running network from a `ScenarioSpec`: nodes with their devices and stacks,
  * cables and shared media, addresses, routes, (optionally) global routing, the DNS of the
  * `dns:` section (name servers, resolvers, every client's resolv.conf) and the web servers
- * of the `web:` section. This is the "helper" layer of ns-3's vocabulary, driven by data
- * instead of code.
+ * of the `web:` section, HTTPS ones with certificates from the lab's PKI (`pki:`,
+ * src/lab/web/lab-pki.ts). Every host and router gets a TLS service (`installTls`) with
+ * the simulated browser trust store, plus the scenario's CAs it is listed under. This is
+ * the "helper" layer of ns-3's vocabulary, driven by data instead of code.
  */
 import { installWebServer, type WebServer } from '../application/browser/web-server.ts';
 import { buildDnsHierarchy, type DnsHierarchy } from '../application/dns/dns-hierarchy.ts';
+import { Router } from '../application/http/router.ts';
+import { installTls, NODE_TLS, type NodeTls } from '../application/tls/node-tls.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { GlobalRouting } from '../internet/global-routing.ts';
 import { formatIpv4Address, prefixMask } from '../internet/ipv4-address.ts';
@@ -21,7 +25,8 @@ import { Simulator } from '../sim/simulator.ts';
 import type { NetworkView } from '../tools/shell/command.ts';
 import { TcpLayer } from '../transport/tcp/tcp-layer.ts';
 import { UdpLayer } from '../transport/udp/udp-layer.ts';
-import type { DnsSpec, LinkSpec, NodeSpec, ScenarioSpec } from './scenario/spec.ts';
+import type { DnsSpec, LinkSpec, NodeSpec, ScenarioSpec, WebServerSpec } from './scenario/spec.ts';
+import { LabPki } from './web/lab-pki.ts';
 import { siteFiles } from './web/site-files.ts';
 
 export interface BuiltLink {
@@ -35,8 +40,10 @@ export class Network implements NetworkView {
   readonly routing: GlobalRouting | undefined;
   /** The DNS servers, resolvers and stub resolvers of the `dns:` section. */
   readonly dns: DnsHierarchy | undefined;
-  /** The web servers of the `web:` section. */
+  /** The web servers of the `web:` section (an HTTPS one's redirect server follows it). */
   readonly web: readonly WebServer[];
+  /** The lab's PKI: the simulated Internet's CAs, the scenario's own, site certificates. */
+  readonly pki: LabPki;
   private readonly byName = new Map<string, Node>();
   private readonly media = new Map<string, SharedMedium>();
   private readonly addressToName = new Map<number, string>();
@@ -59,13 +66,60 @@ export class Network implements NetworkView {
       this.routing.watch();
     }
     this.dns = spec.dns ? this.buildDns(spec.dns) : undefined;
-    this.web = (spec.web ?? []).map((w) =>
-      installWebServer(this.requireNode(w.node), siteFiles(w), {
-        port: w.port,
-        protocols: w.protocols,
-        push: Object.fromEntries(w.push.map((p) => [p.page, p.resources])),
-      }),
-    );
+    this.pki = new LabPki(this.sim, spec.pki);
+    for (const n of spec.nodes) if (n.kind === 'host' || n.kind === 'router') this.installNodeTls(n.name);
+    this.web = (spec.web ?? []).flatMap((w) => this.buildWebServer(w));
+  }
+
+  /**
+   * The node's TLS service, made on first use: the PKI costs key generation, which
+   * scenarios without HTTPS should not pay.
+   */
+  private installNodeTls(name: string): void {
+    const node = this.requireNode(name);
+    let real: NodeTls | undefined;
+    const get = () => {
+      real ??= installTls(node, { trustStore: this.pki.trustFor(name) });
+      return real;
+    };
+    node.setService(NODE_TLS, {
+      get trustStore() {
+        return get().trustStore;
+      },
+      get random() {
+        return get().random;
+      },
+      get now() {
+        return get().now;
+      },
+      connect: (transport, o) => get().connect(transport, o),
+      accept: (transport, o) => get().accept(transport, o),
+    });
+  }
+
+  private buildWebServer(w: WebServerSpec): WebServer[] {
+    const node = this.requireNode(w.node);
+    const server = installWebServer(node, siteFiles(w), {
+      port: w.port,
+      protocols: w.protocols,
+      push: Object.fromEntries(w.push.map((p) => [p.page, p.resources])),
+      ...(w.tls ? { tls: { certificates: [this.pki.site(w.tls)] } } : {}),
+    });
+    if (w.redirectHttp === undefined) return [server];
+    // Plain HTTP answers every request with a permanent redirect to the same URL over https.
+    const redirect = new Router().route('*', '/*', (req) => {
+      const host = req.headers.get('host')?.replace(/:\d+$/, '') ?? w.tls?.names[0] ?? w.node;
+      const location = `https://${host}${w.port === 443 ? '' : `:${w.port}`}${req.target}`;
+      return {
+        status: 301,
+        headers: { Location: location, 'Content-Type': 'text/html; charset=utf-8' },
+        body: `<html><body>Moved to <a href="${location}">${location}</a></body></html>\n`,
+      };
+    });
+    return [
+      server,
+      installWebServer(node, {}, { port: w.redirectHttp, protocols: 'http1', routes: redirect }),
+    ];
   }
 
   private buildDns(dns: DnsSpec): DnsHierarchy {

@@ -32,6 +32,18 @@ export type BrowserErrorCode =
   | 'browser-page-limit'
   /** https:// asked for but this browser has no TLS connector. */
   | 'browser-no-tls'
+  /** The certificate chain does not lead to a root the browser trusts (or is self-signed). */
+  | 'browser-cert-authority-invalid'
+  /** The certificate has expired or is not valid yet, at the browser's clock. */
+  | 'browser-cert-date-invalid'
+  /** The certificate does not name the host the browser asked for. */
+  | 'browser-cert-common-name-invalid'
+  /** Another certificate problem (bad signature, not a CA, wrong key usage...). */
+  | 'browser-cert-invalid'
+  /** No TLS version or cipher suite both sides support. */
+  | 'browser-ssl-version-or-cipher-mismatch'
+  /** The TLS handshake failed otherwise (an alert, a protocol error, the connection closed). */
+  | 'browser-ssl-protocol-error'
   /** The browser was closed while the fetch was running. */
   | 'browser-aborted';
 
@@ -50,6 +62,12 @@ export const NET_ERROR_NAMES: Readonly<Record<BrowserErrorCode, string>> = {
   'browser-response-too-large': 'ERR_FILE_TOO_BIG',
   'browser-page-limit': 'ERR_INSUFFICIENT_RESOURCES',
   'browser-no-tls': 'ERR_SSL_PROTOCOL_ERROR',
+  'browser-cert-authority-invalid': 'ERR_CERT_AUTHORITY_INVALID',
+  'browser-cert-date-invalid': 'ERR_CERT_DATE_INVALID',
+  'browser-cert-common-name-invalid': 'ERR_CERT_COMMON_NAME_INVALID',
+  'browser-cert-invalid': 'ERR_CERT_INVALID',
+  'browser-ssl-version-or-cipher-mismatch': 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH',
+  'browser-ssl-protocol-error': 'ERR_SSL_PROTOCOL_ERROR',
   'browser-aborted': 'ERR_ABORTED',
 };
 
@@ -66,5 +84,10 @@ export class BrowserError extends NetlabError {
   /** `net::ERR_NAME_NOT_RESOLVED` */
   get netError(): string {
     return `net::${NET_ERROR_NAMES[this.code]}`;
+  }
+
+  /** A certificate error: Chromium shows an interstitial ("Your connection is not private"). */
+  get isCertificateError(): boolean {
+    return this.code.startsWith('browser-cert-');
   }
 }

@@ -6,6 +6,11 @@
  * connection and hands those starting with the HTTP/2 preface ("PRI * HTTP/2.0") to the
  * HTTP/2 server, the rest to the HTTP/1.x one.
  *
+ * With `tls` it serves HTTPS instead: each connection starts with a TLS handshake (the
+ * node's TLS service, `installTls`: its randomness, wall clock and trace), and the ALPN
+ * protocol the client and server agree on decides HTTP/2 ('h2') or HTTP/1.1 — the way
+ * browsers get HTTP/2 (RFC 9113 §3.2). A failed handshake ends that connection only.
+ *
  * It is a plain function taking files and options, so tests and experiments build web
  * sites programmatically; the scenario-file syntax for web servers can be built on it.
  */
@@ -23,6 +28,9 @@ import { staticFiles } from '../http/static-files.ts';
 import { CLIENT_PREFACE } from '../http2/preface.ts';
 import { type H2Handler, serveHttp2 } from '../http2/server.ts';
 import { h2StaticFiles } from '../http2/static-files.ts';
+import type { Credential } from '../tls/config.ts';
+import { NODE_TLS } from '../tls/node-tls.ts';
+import type { TlsStream } from '../tls/tls-stream.ts';
 import { ReplayStream } from './replay-stream.ts';
 
 export interface WebServerOptions {
@@ -44,6 +52,8 @@ export interface WebServerOptions {
   readonly backlog?: number;
   /** TCP_NODELAY on accepted connections. Default true (nginx's `tcp_nodelay on`). */
   readonly noDelay?: boolean;
+  /** HTTPS with these certificates (the node needs a TLS service, `installTls`). */
+  readonly tls?: { readonly certificates: readonly Credential[] };
 }
 
 export interface WebServer {
@@ -51,7 +61,7 @@ export interface WebServer {
   readonly port: number;
   readonly http1: HttpServer;
   readonly listener: TcpListener;
-  /** Connections accepted, by protocol. */
+  /** Connections accepted, by protocol (over TLS: after the handshake). */
   readonly accepted: { http1: number; h2: number };
   /** Stops listening and closes every connection. */
   close(): void;
@@ -87,6 +97,7 @@ export function installWebServer(
     .requireService(TCP)
     .listen(port, { backlog: options.backlog, noDelay: options.noDelay ?? true });
   const accepted = { http1: 0, h2: 0 };
+  const tls = options.tls ? node.requireService(NODE_TLS) : undefined;
   let h2Connections = 0;
   const h2Sessions = new Set<{ close(): Promise<void> }>();
 
@@ -107,6 +118,20 @@ export function installWebServer(
   };
 
   const dispatch = async (stream: ByteStream) => {
+    if (tls && options.tls) {
+      let secured: TlsStream;
+      try {
+        secured = await tls.accept(stream, {
+          certificates: options.tls.certificates,
+          alpn: protocols === 'http1' ? ['http/1.1'] : protocols === 'h2' ? ['h2'] : ['h2', 'http/1.1'],
+        });
+      } catch {
+        return; // the alert was sent and traced ('tls.failed'); the connection is closed
+      }
+      return secured.alpnProtocol === 'h2' || (protocols === 'h2' && secured.alpnProtocol === undefined)
+        ? serveH2(secured)
+        : serveH1(secured);
+    }
     if (protocols === 'http1') return serveH1(stream);
     if (protocols === 'h2') return serveH2(stream);
     // Read until the bytes tell the preface from a request line (at most 24 bytes).

@@ -3,7 +3,7 @@
  * `ScenarioError` listing every problem with file, line and column.
  *
  * Steps: YAML → positioned tree; top-level keys; `generate:`; nodes; links (endpoints get
- * concrete interfaces, then numbers); address and cabling checks; DNS; web servers; script; duration. Each
+ * concrete interfaces, then numbers); address and cabling checks; DNS; the PKI; web servers; script; duration. Each
  * step reports what it finds and carries on with what it could read, so one run reports
  * as many problems as possible. The format is documented in docs/scenario-format.md.
  */
@@ -15,6 +15,7 @@ import type { DraftLink, DraftNode } from './draft.ts';
 import { linkSpec } from './link-spec.ts';
 import { type Position, type Problem, ProblemList, ScenarioError } from './problem.ts';
 import { readDns } from './read-dns.ts';
+import { readPki } from './read-pki.ts';
 import { readWeb } from './read-web.ts';
 import { readGenerate } from './read-generate.ts';
 import { type LinkSettings, NO_SETTINGS, readLinks, readSettingsMap } from './read-links.ts';
@@ -45,6 +46,7 @@ export const TOP_KEYS = [
   'defaults',
   'topology',
   'dns',
+  'pki',
   'web',
   'script',
 ] as const;
@@ -96,8 +98,12 @@ function read(text: string, fileName: string, problems: ProblemList): ScenarioSp
 
   const dnsEntry = top.get('dns');
   const dns = dnsEntry ? readDns(dnsEntry.value, nodes, text.split(/\r?\n/), problems) : undefined;
+  const pkiEntry = top.get('pki');
+  const pki = pkiEntry ? readPki(pkiEntry.value, nodes, problems) : undefined;
   const webEntry = top.get('web');
-  const web = webEntry ? readWeb(webEntry.value, nodes, problems) : undefined;
+  const web = webEntry
+    ? readWeb(webEntry.value, nodes, problems, pki?.cas.map((c) => c.name) ?? [])
+    : undefined;
 
   const scriptEntry = top.get('script');
   const steps = scriptEntry
@@ -115,6 +121,7 @@ function read(text: string, fileName: string, problems: ProblemList): ScenarioSp
     script: steps.map((s) => s.step),
     ...(dns ? { dns } : {}),
     ...(web ? { web } : {}),
+    ...(pki ? { pki } : {}),
   };
 }
 

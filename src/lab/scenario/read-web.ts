@@ -17,6 +17,9 @@
  *
  * A file is text, or `{ size: N }` for generated content of that size (text filler for
  * .html/.css/.js/.txt, bytes for the rest). The MIME type comes from the extension.
+ *
+ * `tls: { names: [...] }` makes it an HTTPS server (port 443 by default) with a
+ * certificate from the lab's PKI: see read-tls.ts.
  */
 import type { DraftNode } from './draft.ts';
 import { isLayer3, kindOf } from './draft.ts';
@@ -25,6 +28,7 @@ import type { Position, ProblemList } from './problem.ts';
 import { keyOf, readChoice, readInteger, readMap, readText } from './read-values.ts';
 import type { WebFileSpec, WebPageSpec, WebServerSpec } from './spec.ts';
 import { parseByteSize } from '../units.ts';
+import { readTls } from './read-tls.ts';
 import { describe, type TreeNode } from './yaml-tree.ts';
 
 /** Limits: what one scenario may ask servers to hold in memory. */
@@ -35,7 +39,9 @@ export const MAX_TOTAL_WEB_BYTES = 256 * 1024 * 1024;
 export const MAX_PAGE_RESOURCES = 1000;
 export const DEFAULT_RESOURCE_SIZE = 10_000;
 
-const SERVER_KEYS = ['server', 'port', 'protocols', 'files', 'page', 'push'] as const;
+const SERVER_KEYS = ['server', 'port', 'protocols', 'files', 'page', 'push', 'tls'] as const;
+/** The port of `tls.redirect_http`. */
+export const HTTP_REDIRECT_PORT = 80;
 const PAGE_KEYS = ['images', 'scripts', 'stylesheets', 'size', 'html_size'] as const;
 const PROTOCOLS = ['both', 'http1', 'h2'] as const;
 
@@ -43,6 +49,8 @@ export function readWeb(
   tree: TreeNode,
   nodes: ReadonlyMap<string, DraftNode>,
   problems: ProblemList,
+  /** Common names of the scenario's own CAs (`pki.cas`), which `tls.issuer` may name. */
+  scenarioCas: readonly string[] = [],
 ): WebServerSpec[] | undefined {
   if (tree.kind !== 'seq') {
     problems.error(
@@ -62,19 +70,21 @@ export function readWeb(
   let total = 0;
   tree.items.forEach((item, i) => {
     const path = `web[${i}]`;
-    const s = readServer(item, path, nodes, problems);
+    const s = readServer(item, path, nodes, problems, scenarioCas);
     if (!s) return;
-    const key = `${s.spec.node}:${s.spec.port}`;
-    const earlier = taken.get(key);
-    if (earlier !== undefined) {
-      problems.error(
-        s.at,
-        `${path}.server`,
-        `${s.spec.node} already runs a web server on port ${s.spec.port} (web[${earlier}])`,
-      );
-      return;
+    const ports = [s.spec.port, ...(s.spec.redirectHttp !== undefined ? [s.spec.redirectHttp] : [])];
+    for (const port of ports) {
+      const earlier = taken.get(`${s.spec.node}:${port}`);
+      if (earlier !== undefined) {
+        problems.error(
+          s.at,
+          `${path}.server`,
+          `${s.spec.node} already runs a web server on port ${port} (web[${earlier}])`,
+        );
+        return;
+      }
     }
-    taken.set(key, i);
+    for (const port of ports) taken.set(`${s.spec.node}:${port}`, i);
     total += s.bytes;
     out.push(s.spec);
   });
@@ -93,6 +103,7 @@ function readServer(
   path: string,
   nodes: ReadonlyMap<string, DraftNode>,
   problems: ProblemList,
+  scenarioCas: readonly string[],
 ): { spec: WebServerSpec; at: Position; bytes: number } | undefined {
   const keys = readMap(item, path, 'a web server', SERVER_KEYS, problems);
   if (!keys) return undefined;
@@ -117,8 +128,21 @@ function readServer(
       `server: ${name} is a ${kindOf(node)}${isLayer3(kindOf(node)) ? ' without an address' : ''}; a web server runs on a host or router with an IPv4 address`,
     );
   }
+  const tlsEntry = keys.get('tls');
+  const tls = tlsEntry ? readTls(tlsEntry.value, `${path}.tls`, scenarioCas, problems) : undefined;
   const portEntry = keys.get('port');
-  const port = portEntry ? readInteger(portEntry.value, `${path}.port`, problems, 1, 65535) : 80;
+  const port = portEntry
+    ? readInteger(portEntry.value, `${path}.port`, problems, 1, 65535)
+    : tlsEntry
+      ? 443
+      : 80;
+  if (tls?.redirectHttp && port === HTTP_REDIRECT_PORT) {
+    problems.error(
+      portEntry!.value.pos,
+      `${path}.port`,
+      `port: ${HTTP_REDIRECT_PORT} is where redirect_http answers; serve HTTPS on another port (443)`,
+    );
+  }
   const protocolsEntry = keys.get('protocols');
   const protocols = protocolsEntry
     ? readChoice(protocolsEntry.value, `${path}.protocols`, problems, PROTOCOLS)
@@ -168,6 +192,8 @@ function readServer(
     files: [...files.values()],
     ...(page ? { page } : {}),
     push,
+    ...(tls ? { tls: tls.tls } : {}),
+    ...(tls?.redirectHttp ? { redirectHttp: HTTP_REDIRECT_PORT } : {}),
   };
   return { spec, at: serverEntry.value.pos, bytes };
 }

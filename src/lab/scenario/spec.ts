@@ -43,11 +43,47 @@ export interface ScenarioSpec {
   readonly dns?: DnsSpec;
   /** Web servers (`web:`); absent when the file has none. */
   readonly web?: readonly WebServerSpec[];
+  /** CAs of the scenario's own (`pki:`); absent when the file has none. */
+  readonly pki?: PkiSpec;
+}
+
+/**
+ * The lab's public key infrastructure beyond the simulated Internet's (WebPki: the Netlab
+ * roots every host trusts and the issuing CA that signs web servers' certificates): root
+ * CAs of the scenario's own, each trusted by the nodes listed and nobody else.
+ */
+export interface PkiSpec {
+  readonly cas: readonly PkiCaSpec[];
+}
+
+export interface PkiCaSpec {
+  /** Its common name, which `web[].tls.issuer` refers to. */
+  readonly name: string;
+  /** Nodes whose trust store holds it (in node order). */
+  readonly trustedBy: readonly string[];
+}
+
+/**
+ * HTTPS on a web server (`web[].tls`): a certificate for `names` from the lab's PKI, TLS
+ * 1.2 and 1.3 on the server's port (443 by default), HTTP/2 by ALPN h2 and HTTP/1.1
+ * otherwise.
+ */
+export interface WebTlsSpec {
+  /** DNS names and IPv4 addresses the certificate names (subjectAltName), at least one. */
+  readonly names: readonly string[];
+  /** The CA that signs it: absent for the lab's issuing CA, else a CA's common name. */
+  readonly issuer?: string;
+  /** Start of validity, seconds relative to the scenario's start (negative: before it). */
+  readonly validFrom: number;
+  /** Length of validity in seconds (> 0). */
+  readonly validFor: number;
+  /** 'ec' (ECDSA P-256, deterministic) or 'rsa' (RSA-2048: PSS salts are not seeded). */
+  readonly key: 'ec' | 'rsa';
 }
 
 /**
  * A web server on a node (`web:`): HTTP/1.0, 1.1 and HTTP/2 with prior knowledge on one
- * port, serving in-memory files. Started by the network with `installWebServer`
+ * port (or HTTPS with `tls`), serving in-memory files. Started by the network with `installWebServer`
  * (src/application/browser/web-server.ts); generated content comes from
  * src/lab/web/site-files.ts.
  */
@@ -61,6 +97,10 @@ export interface WebServerSpec {
   readonly page?: WebPageSpec;
   /** HTTP/2 server push: resources sent with a page before they are asked for. */
   readonly push: readonly { readonly page: string; readonly resources: readonly string[] }[];
+  /** HTTPS on `port`; absent for plain HTTP. */
+  readonly tls?: WebTlsSpec;
+  /** With `tls`: a plain-HTTP port that answers every request with 301 to https://. */
+  readonly redirectHttp?: number;
 }
 
 /** A file: its text, or generated content of a size. */

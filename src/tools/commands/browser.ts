@@ -11,9 +11,18 @@
  * port, path, query), then the table when the load ends, and closes its connections
  * (each then goes through TCP's 4-way close). Exit status 0 when the page loaded (even
  * with failed subresources), 1 when the page itself failed, 2 for usage errors.
+ *
+ * https:// goes through the node's TLS service (its trust store, seeded randomness,
+ * wall clock), offering h2 and http/1.1 by ALPN with --h2, http/1.1 otherwise; the
+ * waterfall then has a TLS column. A certificate the browser refuses is shown the way
+ * Chromium's interstitial says it: "Your connection is not private" and
+ * NET::ERR_CERT_AUTHORITY_INVALID, NET::ERR_CERT_DATE_INVALID or
+ * NET::ERR_CERT_COMMON_NAME_INVALID, with what the validation found.
  */
 import { BrowserError } from '../../application/browser/browser-error.ts';
 import { simBrowser } from '../../application/browser/browser-sim.ts';
+import { nodeSecureConnector } from '../../application/browser/secure-connector.ts';
+import { NODE_TLS } from '../../application/tls/node-tls.ts';
 import type { BrowserProtocol } from '../../application/browser/resource-timing.ts';
 import { breakDownUrl } from '../../application/browser/url-breakdown.ts';
 import { formatIpv4Address } from '../../internet/ipv4-address.ts';
@@ -92,9 +101,13 @@ export const browser: Command = {
             : ` (an ${url.hostKind === 'ipv4' ? 'IPv4' : 'IPv6'} address)`) +
         `, port ${url.port}, path ${url.path}${url.query ? `, query ${url.query}` : ''}`,
     );
-    ctx.out(`  ${PROTOCOL_NAMES[protocol]}, at most ${o.connections ?? 6} connections per origin`);
+    const named =
+      protocol === 'h2' && url.scheme === 'https' ? 'HTTP/2 (ALPN h2 over TLS)' : PROTOCOL_NAMES[protocol];
+    ctx.out(`  ${named}, at most ${o.connections ?? 6} connections per origin`);
+    const tls = node.service(NODE_TLS);
     const b = simBrowser(node, {
       protocol,
+      ...(tls ? { secure: nodeSecureConnector(tls) } : {}),
       limits: { maxConnectionsPerHost: o.connections ?? 6 },
       lookup: async (host) => {
         const r = await resolveHost(ctx, host);
@@ -106,6 +119,16 @@ export const browser: Command = {
     ctx.out('');
     for (const line of waterfallLines(page, { barWidth: o.noBars ? 0 : 40 })) ctx.out(line);
     if (page.error) {
+      if (page.error.isCertificateError) {
+        // Chromium's interstitial, in words.
+        ctx.err(`browser: ${page.url?.href ?? input}: Your connection is not private`);
+        ctx.err(
+          `  Attackers might be trying to steal your information from ${url.host} (for example, passwords, messages, or credit cards).`,
+        );
+        ctx.err(`  ${page.error.netError.replace(/^net::/, 'NET::')}`);
+        ctx.err(`  ${page.error.message}`);
+        return 1;
+      }
       ctx.err(`browser: ${page.url?.href ?? input}: ${page.error.netError} (${page.error.message})`);
       return 1;
     }

@@ -388,6 +388,12 @@ class CurlSession {
     if (progress) for (const l of CURL_PROGRESS_HEADER) this.env.stderr(l);
     let url = first;
     for (;;) {
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+      if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
+        if (this.showErrors)
+          this.env.stderr(`curl: (1) Protocol "${scheme}" not supported or disabled in libcurl`);
+        return 1;
+      }
       const u = parseHttpUrl(url);
       if (!u) {
         if (this.showErrors) this.env.stderr('curl: (3) URL using bad/illegal format or missing URL');
@@ -732,9 +738,12 @@ class CurlSession {
     const events: TraceEvent[] = [];
     const outer = this.env.trace;
     const bus = new TraceBus();
+    let handshaking = true;
     bus.onAny((e) => {
-      events.push(e);
       if (outer?.wants(e.type)) outer.emit(e);
+      // After the handshake curl prints no more of these lines (session tickets, close_notify).
+      if (!handshaking) return;
+      events.push(e);
       if (steps.add(e)) {
         const all = lines();
         this.printLines(all.slice(shown));
@@ -764,6 +773,7 @@ class CurlSession {
       if (e instanceof Interrupted) throw e;
       return fail(curlTlsFailureOf(e, host, events), shown);
     }
+    handshaking = false;
     const leaf = stream.peerCertificates[0];
     this.printLines(
       curlTlsSessionLines(

@@ -198,7 +198,6 @@ export const curl: Command = {
       return 7;
     }
     const sim = ctx.sim;
-    let partial = '';
     const status = await runCurl(args.options, {
       clock: simClock(sim),
       deferred: () => sim.deferred(),
@@ -216,12 +215,9 @@ export const curl: Command = {
         ctx.onInterrupt(fn);
       },
       stderr: (line) => ctx.err(line),
-      stdout: (bytes) => {
-        partial = writeLines(ctx, partial + decoder.decode(bytes));
-      },
+      stdout: (bytes) => writeLines(ctx, decoder.decode(bytes)),
       writeFile: (name, bytes) => ctx.files.set(name, bytes),
     });
-    if (partial !== '') ctx.out(partial.endsWith('\r') ? partial.slice(0, -1) : partial);
     return status;
   },
 };
@@ -258,15 +254,12 @@ function nodeTls(ctx: CommandContext, cacert: string | undefined): CurlTls | und
 
 const decoder = new TextDecoder();
 
-/**
- * Standard output as the shell's lines: every complete line printed (without CR), the
- * unfinished rest returned for the next write (printed at the end).
- */
-function writeLines(ctx: CommandContext, text: string): string {
+/** Standard output as the shell's lines (without CR); a last line without newline too. */
+function writeLines(ctx: CommandContext, text: string): void {
+  if (text === '') return;
   const lines = text.split('\n');
-  const rest = lines.pop()!;
+  if (lines.at(-1) === '') lines.pop();
   for (const l of lines) ctx.out(l.endsWith('\r') ? l.slice(0, -1) : l);
-  return rest;
 }
 
 export { CURL_USER_AGENT };

@@ -7,8 +7,10 @@
  *   `.` waiting (queued for a connection)   `d` DNS   `c` TCP connect   `s` TLS
  *   `-` request sent, waiting for the first byte   `=` receiving
  *
- * Times are milliseconds from the start of the navigation, one decimal. The summary
- * counts the connections that were established (failed attempts show in their rows).
+ * Times are milliseconds from the start of the navigation, one decimal. When some
+ * resource came over HTTPS a TLS column shows the handshake's time apart from the TCP
+ * connect (without it, connect includes TLS). The summary counts the connections that
+ * were established (failed attempts show in their rows).
  */
 import type { PageLoad } from '../../application/browser/browser.ts';
 import type { ResourceTiming } from '../../application/browser/resource-timing.ts';
@@ -47,6 +49,7 @@ export function waterfallBar(r: ResourceTiming, origin: Time, span: Time, width:
 /** The table's lines: a header, one row per resource, then the page-load summary. */
 export function waterfallLines(page: PageLoad, options: WaterfallOptions = {}): string[] {
   const barWidth = options.barWidth ?? 40;
+  const tls = page.resources.some((r) => r.tlsStart !== undefined);
   const rows = page.resources.map((r) => {
     const status = r.status !== undefined ? String(r.status) : (r.error?.netError ?? '-');
     return [
@@ -56,7 +59,10 @@ export function waterfallLines(page: PageLoad, options: WaterfallOptions = {}): 
       String(r.size),
       ms(r.start - page.start),
       r.dnsStart !== undefined ? ms(r.dnsEnd! - r.dnsStart) : '-',
-      r.connectStart !== undefined ? ms((r.tlsEnd ?? r.connectEnd!) - r.connectStart) : '-',
+      r.connectStart !== undefined
+        ? ms((tls ? (r.connectEnd ?? r.connectStart) : (r.tlsEnd ?? r.connectEnd!)) - r.connectStart)
+        : '-',
+      ...(tls ? [r.tlsStart !== undefined ? ms((r.tlsEnd ?? r.tlsStart) - r.tlsStart) : '-'] : []),
       r.responseStart !== undefined && r.requestStart !== undefined
         ? ms(r.responseStart - r.requestStart)
         : '-',
@@ -65,8 +71,34 @@ export function waterfallLines(page: PageLoad, options: WaterfallOptions = {}): 
       waterfallBar(r, page.start, page.loadTime, barWidth),
     ];
   });
-  const header = ['#', 'resource', 'status', 'size', 'start', 'DNS', 'connect', 'TTFB', 'total', 'conn', ''];
-  const right = [true, false, false, true, true, true, true, true, true, false, false];
+  const header = [
+    '#',
+    'resource',
+    'status',
+    'size',
+    'start',
+    'DNS',
+    'connect',
+    ...(tls ? ['TLS'] : []),
+    'TTFB',
+    'total',
+    'conn',
+    '',
+  ];
+  const right = [
+    true,
+    false,
+    false,
+    true,
+    true,
+    true,
+    true,
+    ...(tls ? [true] : []),
+    true,
+    true,
+    false,
+    false,
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells

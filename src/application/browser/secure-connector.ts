@@ -1,0 +1,60 @@
+/**
+ * HTTPS for a simulated browser: the `secure` seam of the connection pool (a TLS client
+ * over the TCP stream, offering the pool's ALPN list) run by the node's TLS service
+ * (`installTls`: the node's trust store, seeded randomness and wall clock, every message
+ * traced), and a failed handshake as the error Chromium shows for it:
+ *
+ * - the chain leads to no trusted root, or is self-signed: NET::ERR_CERT_AUTHORITY_INVALID;
+ * - expired or not yet valid at the browser's clock: NET::ERR_CERT_DATE_INVALID;
+ * - the certificate does not name the host: NET::ERR_CERT_COMMON_NAME_INVALID;
+ * - any other certificate problem: NET::ERR_CERT_INVALID;
+ * - no common version or suite (handshake_failure, protocol_version): ERR_SSL_VERSION_OR_CIPHER_MISMATCH;
+ * - anything else in the handshake: ERR_SSL_PROTOCOL_ERROR.
+ * The BrowserError's message carries the validation failure's own words.
+ */
+import type { ChainErrorCode } from '../pki/chain-validation.ts';
+import type { NodeTls } from '../tls/node-tls.ts';
+import { TlsError } from '../tls/tls-error.ts';
+import { BrowserError, type BrowserErrorCode } from './browser-error.ts';
+import type { SecureConnector } from './connection-pool.ts';
+
+const CERTIFICATE_ERRORS: Partial<Record<ChainErrorCode, BrowserErrorCode>> = {
+  'unknown-ca': 'browser-cert-authority-invalid',
+  'self-signed-untrusted': 'browser-cert-authority-invalid',
+  'empty-chain': 'browser-cert-authority-invalid',
+  expired: 'browser-cert-date-invalid',
+  'not-yet-valid': 'browser-cert-date-invalid',
+  'hostname-mismatch': 'browser-cert-common-name-invalid',
+};
+
+/** A failed TLS handshake as the browser's error. */
+export function tlsBrowserError(e: unknown): BrowserError {
+  if (e instanceof BrowserError) return e;
+  if (e instanceof TlsError) {
+    if (e.code === 'tls-certificate') {
+      const code = (e.certificate && CERTIFICATE_ERRORS[e.certificate]) ?? 'browser-cert-invalid';
+      return new BrowserError(code, `${e.certificate ?? 'certificate'}: ${e.message}`, e);
+    }
+    if (e.code === 'tls-timeout') return new BrowserError('browser-timed-out', e.message, e);
+    if (
+      e.alertName === 'handshake_failure' ||
+      e.alertName === 'protocol_version' ||
+      e.alertName === 'insufficient_security'
+    )
+      return new BrowserError('browser-ssl-version-or-cipher-mismatch', e.message, e);
+    return new BrowserError('browser-ssl-protocol-error', e.message, e);
+  }
+  return new BrowserError('browser-ssl-protocol-error', String((e as Error)?.message ?? e), e);
+}
+
+/** The pool's `secure` connector over the node's TLS service. */
+export function nodeSecureConnector(tls: NodeTls): SecureConnector {
+  return async (stream, serverName, alpn) => {
+    try {
+      const secured = await tls.connect(stream, { serverName, alpn, describe: true });
+      return { stream: secured, ...(secured.alpnProtocol ? { alpn: secured.alpnProtocol } : {}) };
+    } catch (e) {
+      throw tlsBrowserError(e);
+    }
+  };
+}
