@@ -5,7 +5,7 @@
  * derived data while they are visible, and rebuilds the page in the other language when
  * it is switched (the run, in the worker, is untouched).
  */
-import type { Reloaded, Tick } from '../worker/protocol.ts';
+import type { Reloaded, Replies, Tick } from '../worker/protocol.ts';
 import { ChartsView } from './charts-view.ts';
 import type { LabClient } from './client.ts';
 import { LabContext } from './context.ts';
@@ -62,12 +62,18 @@ export class App {
 
   /** Loads scenario text; resolves with the problems when it does not parse. */
   async load(text: string, fileName: string, seed?: number): Promise<string[] | null> {
-    const r = await this.client.request({
-      type: 'load',
-      text,
-      fileName,
-      ...(seed === undefined ? {} : { seed }),
-    });
+    let r: Replies['load'];
+    try {
+      r = await this.client.request({
+        type: 'load',
+        text,
+        fileName,
+        ...(seed === undefined ? {} : { seed }),
+      });
+    } catch (e) {
+      // Valid as a file but impossible to build (a runtime limit): said like a problem.
+      return [`${fileName}: ${(e as Error).message}`];
+    }
     if (!r.ok) return r.problems;
     this.ctx.source = text;
     this.views?.library.setSource(text, fileName);
@@ -243,7 +249,14 @@ export class App {
     v.charts.reset();
     v.timeline.reset();
     document.body.dataset.scenario = r.scenario.name;
-    history.replaceState(null, '', `#example=${encodeURIComponent(r.scenario.name)}&seed=${r.scenario.seed}`);
+    // The address says what to reload: an example by name (a file of your own cannot be named there).
+    if (EXAMPLES.some((e) => e.name === r.scenario.name && e.fileName === r.scenario.fileName))
+      history.replaceState(
+        null,
+        '',
+        `#example=${encodeURIComponent(r.scenario.name)}&seed=${r.scenario.seed}`,
+      );
+    else history.replaceState(null, '', location.pathname + location.search);
   }
 
   /** Refreshes the ladder or the charts while their tab is open. */

@@ -81,8 +81,13 @@ export class LibraryView {
             {
               for: 'open-file',
               class: 'button',
+              role: 'button',
               tabindex: 0,
-              onkeydown: (e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && file.click(),
+              onkeydown: (e: KeyboardEvent) => {
+                if (e.key !== 'Enter' && e.key !== ' ') return;
+                e.preventDefault();
+                file.click();
+              },
             },
             t('lib.open'),
           ),

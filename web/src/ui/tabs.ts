@@ -75,13 +75,6 @@ export class Tabs {
     if (notify) this.onChange(id);
   }
 
-  /** Re-reads the labels (after a language change). */
-  relabel(): void {
-    this.specs.forEach((s, i) => {
-      this.buttons[i]!.textContent = s.label();
-    });
-  }
-
   private key(e: KeyboardEvent, i: number): void {
     const n = this.specs.length;
     let j = -1;

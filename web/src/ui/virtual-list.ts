@@ -39,7 +39,6 @@ export class VirtualList<R> {
   private total = 0;
   private readonly cache = new Map<number, R>();
   private inFlight: { from: number; to: number } | null = null;
-  private wanted: { from: number; to: number } | null = null;
   private selected = -1;
   /** A row selected before it was fetched: reported when it arrives. */
   private undelivered = -1;
@@ -115,7 +114,6 @@ export class VirtualList<R> {
     this.generation++;
     this.cache.clear();
     this.inFlight = null;
-    this.wanted = null;
     this.selected = -1;
     this.undelivered = -1;
     this.total = -1;
@@ -235,11 +233,10 @@ export class VirtualList<R> {
       this.want(Math.max(0, missing - OVERSCAN), Math.min(this.total, lastMissing + 1 + OVERSCAN));
   }
 
+  /** Fetches rows `from` .. `to`; one request at a time (the next render asks for what is still missing). */
   private want(from: number, to: number): void {
-    this.wanted = { from, to };
     if (this.inFlight) return;
-    const w = this.wanted;
-    this.wanted = null;
+    const w = { from, to };
     this.inFlight = w;
     const gen = this.generation;
     this.fetch(w.from, w.to).then(
