@@ -45,6 +45,7 @@ import {
 } from '../lab/experiments/server-push.ts';
 import { parseRate } from '../lab/units.ts';
 import { MILLISECOND, parseDuration, type Time } from '../sim/time.ts';
+import { formatIoModelsTable, ioModelsCsv, ioModelsJson, runIoModels } from '../lab/experiments/io-models.ts';
 
 export const EXPERIMENTS_USAGE = `usage: netlab experiment <name> [options]
 
@@ -82,6 +83,14 @@ experiments:
       --css BYTES         bytes of the stylesheet (default 15000)
       --js BYTES          bytes of the script (default 40000)
       --rate RATE         link rate (default 50Mbps)
+      --seed N            seed of the simulation (default 1)
+
+  io-models       blocking (one thread; a thread per client), non-blocking polling and
+                  event-driven servers under the same load from N clients
+      --clients LIST      client counts (default 1,10,50,100)
+      --requests N        requests per client (default 10)
+      --think T           think time between a client's requests (default 10)
+      --service T         CPU time per request on the server (default 0.1)
       --seed N            seed of the simulation (default 1)
 
 every experiment:
@@ -239,6 +248,23 @@ const COMMANDS: Readonly<Record<string, ExperimentCommand>> = {
         csv: headerBytesCsv(result),
         json: headerBytesJson(result),
       };
+    },
+  },
+  'io-models': {
+    options: { clients: str, requests: str, think: str, service: str, seed: str },
+    async run(v) {
+      const clients =
+        typeof v.clients === 'string'
+          ? v.clients.split(',').map((c) => integer(c.trim(), 'clients')!)
+          : undefined;
+      const result = await runIoModels({
+        clients,
+        requests: integer(v.requests, 'requests'),
+        thinkTime: oneTime(v.think, 'think time'),
+        serviceTime: oneTime(v.service, 'service time'),
+        seed: integer(v.seed, 'seed'),
+      });
+      return { table: formatIoModelsTable(result), csv: ioModelsCsv(result), json: ioModelsJson(result) };
     },
   },
   push: {
