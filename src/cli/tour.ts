@@ -1,10 +1,14 @@
 /**
- * `netlab tour` (what `npm start` runs): the default scenario, examples/tour.yaml, with
- * the narrator (src/lab/tour/narrator.ts) explaining every step between the commands'
- * own output, and tour.pcap: every frame the laptop sent and received, as Wireshark on
- * the laptop would have captured them.
+ * `netlab tour` (what `npm start` runs): the default scenario, examples/tour.yaml (an
+ * HTTPS page load; `--http`: examples/tour-http.yaml, the same over plain HTTP), with the
+ * narrator (src/lab/tour/narrator.ts) explaining every step between the commands' own
+ * output, and tour.pcap: every frame the laptop sent and received, as Wireshark on the
+ * laptop would have captured them, with tour.keylog beside it (the NSS key log of the
+ * run's TLS sessions: `tshark -r tour.pcap -o tls.keylog_file:tour.keylog` shows the
+ * HTTP inside).
  *
- *   netlab tour [--lang en|ko|both] [--pcap FILE | --no-pcap] [--width N] [--web | --no-web]
+ *   netlab tour [--http] [--lang en|ko|both] [--pcap FILE | --no-pcap] [--keylog FILE]
+ *               [--width N] [--web | --no-web]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,10 +17,17 @@ import { ScenarioRun } from '../lab/run/scenario-run.ts';
 import { timelineLine } from '../lab/run/timeline.ts';
 import { type Narration, TourNarrator } from '../lab/tour/narrator.ts';
 import { formatSeconds } from '../sim/time.ts';
+import '../application/tls/trace-events.ts';
 import { PcapWriter } from '../tools/capture/pcap-writer.ts';
 import { loadScenario } from './load-scenario.ts';
 
 export const TOUR_SCENARIO = 'tour';
+export const TOUR_HTTP_SCENARIO = 'tour-http';
+
+/** The key log written beside a capture: tour.pcap → tour.keylog. */
+export function keylogPathFor(pcap: string): string {
+  return pcap.endsWith('.pcap') ? `${pcap.slice(0, -'.pcap'.length)}.keylog` : `${pcap}.keylog`;
+}
 /** The node whose browser the tour follows. */
 const CLIENT = 'laptop';
 
@@ -57,7 +68,14 @@ export async function runTour(
   args: string[],
   io: { out: (l: string) => void; err: (l: string) => void },
 ): Promise<number> {
-  let values: { lang?: string; pcap?: string; 'no-pcap'?: boolean; width?: string };
+  let values: {
+    lang?: string;
+    pcap?: string;
+    'no-pcap'?: boolean;
+    keylog?: string;
+    width?: string;
+    http?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -65,7 +83,9 @@ export async function runTour(
         lang: { type: 'string' },
         pcap: { type: 'string' },
         'no-pcap': { type: 'boolean' },
+        keylog: { type: 'string' },
         width: { type: 'string' },
+        http: { type: 'boolean' },
         // Whether the web lab is served afterwards is main.ts's business.
         web: { type: 'boolean' },
         'no-web': { type: 'boolean' },
@@ -85,7 +105,7 @@ export async function runTour(
     io.err('netlab tour: --width must be a whole number of at least 40');
     return 2;
   }
-  const loaded = loadScenario(TOUR_SCENARIO);
+  const loaded = loadScenario(values.http ? TOUR_HTTP_SCENARIO : TOUR_SCENARIO);
   if ('errors' in loaded) {
     for (const e of loaded.errors) io.err(e);
     return 2;
@@ -115,6 +135,14 @@ export async function runTour(
     run.sim.trace.on('link.tx', mine);
     run.sim.trace.on('link.rx', mine);
   }
+  // Every TLS secret of the run (the laptop's and the server's are the same sessions).
+  const keylog: string[] = [];
+  const keylogPath = pcapPath === undefined ? undefined : (values.keylog ?? keylogPathFor(pcapPath));
+  if (keylogPath !== undefined) {
+    run.sim.trace.on('tls.keylog', (e) => {
+      if (e.node === CLIENT) keylog.push(e.line);
+    });
+  }
   io.out(
     lang === 'ko'
       ? '# 투어: 브라우저에 URL을 입력하면 일어나는 일 (examples/tour.yaml). » 줄이 설명입니다.'
@@ -129,6 +157,14 @@ export async function runTour(
         ? `# ${pcapPath}에 프레임 ${writer.records}개를 기록했습니다 (Wireshark로 열어 보세요).`
         : `# wrote ${pcapPath} (${writer.records} frames the laptop sent and received): open it in Wireshark.`,
     );
+    if (keylogPath !== undefined && keylog.length > 0) {
+      writeFileSync(keylogPath, `${keylog.join('\n')}\n`);
+      io.out(
+        lang === 'ko'
+          ? `# ${keylogPath}에 TLS 키를 기록했습니다: tshark -r ${pcapPath} -o tls.keylog_file:${keylogPath} 로 복호화됩니다.`
+          : `# wrote ${keylogPath} (the TLS session keys): tshark -r ${pcapPath} -o tls.keylog_file:${keylogPath} decrypts it.`,
+      );
+    }
   }
   return 0;
 }

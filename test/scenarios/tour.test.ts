@@ -1,6 +1,7 @@
 /**
- * The tour (examples/tour.yaml with its narrator): every step the description promises
- * happens, in order, and what the narrator says matches what was on the wire.
+ * The tour (examples/tour.yaml, HTTPS, with its narrator) and the plain-HTTP tour
+ * (examples/tour-http.yaml): every step the description promises happens, in order, and
+ * what the narrator says matches what was on the wire.
  */
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/lab/run/scenario-run.ts';
@@ -9,8 +10,8 @@ import { SECOND } from '../../src/sim/time.ts';
 import { dissect } from '../../src/tools/dissect/index.ts';
 import { exampleSpec } from './run-example.ts';
 
-describe('the tour', async () => {
-  const run = new ScenarioRun(exampleSpec('tour'));
+describe('the plain-HTTP tour', async () => {
+  const run = new ScenarioRun(exampleSpec('tour-http'));
   const story: Narration[] = [];
   const narrator = new TourNarrator(run.sim, run.network, 'laptop', (n) => story.push(n));
   const syns: { seq: number; ack: number; flags: number; dir: string }[] = [];
@@ -88,5 +89,93 @@ describe('the tour', async () => {
     const ms = Number(/, ([\d.]+) ms after/.exec(done)![1]);
     expect(ms).toBeGreaterThan(200);
     expect(ms).toBeLessThan(600);
+  });
+});
+
+describe('the tour (HTTPS)', async () => {
+  const run = new ScenarioRun(exampleSpec('tour'));
+  const story: Narration[] = [];
+  const narrator = new TourNarrator(run.sim, run.network, 'laptop', (n) => story.push(n));
+  const hellos: { type: string; random?: string; length: number }[] = [];
+  const chains: string[][] = [];
+  let rst = 0;
+  run.sim.trace.on('tls.handshake', (e) => {
+    if (e.node !== 'laptop' || hellos.length >= 2) return;
+    if (e.details.type === 'ClientHello' || e.details.type === 'ServerHello')
+      hellos.push({ type: e.details.type, random: e.details.random, length: e.length });
+  });
+  run.sim.trace.on('tls.established', (e) => {
+    if (e.node === 'laptop') chains.push([...e.peerChain]);
+  });
+  run.sim.trace.on('link.tx', (e) => {
+    if (e.node !== 'laptop') return;
+    const tcp = dissect(e.frame).layers[2]?.decoded;
+    if (tcp?.kind === 'tcp' && (tcp.flags & 0x04) !== 0) rst++;
+  });
+  const result = await run.run();
+  narrator.stop();
+  const text = story.map((s) => s.en);
+  const find = (re: RegExp) => {
+    const i = text.findIndex((t) => re.test(t));
+    if (i < 0) throw new Error(`no narration matching ${re}`);
+    return i;
+  };
+
+  it('tells the story in order: URL, DNS, TCP, each TLS handshake message and the certificate check, HTTP, page, close', () => {
+    const order = [
+      /^You type https:\/\/www\.example\.com\/ into the browser/,
+      /^The URL, taken apart: scheme https \(port 443 by default\)/,
+      /^DNS done: www\.example\.com is 203\.0\.113\.80/,
+      /^TCP connection #1 to www \(203\.0\.113\.80\):443, step 1/,
+      /^Step 3: laptop sends ACK/,
+      /^HTTPS: before any HTTP, TLS secures the TCP connection\. ClientHello \(\d+ bytes, in the clear\): versions TLS 1\.3, TLS 1\.2; .* a key share for x25519 .* SNI www\.example\.com .* ALPN http\/1\.1/,
+      /^ServerHello \(one round trip, .*\): the server picks TLS 1\.3 and TLS_AES_128_GCM_SHA256, .* x25519 share/,
+      /^EncryptedExtensions \(encrypted\): .* ALPN http\/1\.1/,
+      /^Certificate \(encrypted, \d+ bytes\): the server's chain — www\.example\.com \(issued by Netlab TLS Issuing CA 1\); Netlab TLS Issuing CA 1 \(issued by Netlab Root CA\)/,
+      /^The browser checks the certificate: the chain ends at Netlab Root CA, a root in its trust store \(netlab-browser\); 2 signatures verify, .* valid at the browser's clock \(2025-01-01T00:00:01\.\d+Z; .* www\.example\.com matches DNS:www\.example\.com\.$/,
+      /^CertificateVerify: the server signs the handshake so far .* \(ecdsa_secp256r1_sha256, \d+ bytes\)/,
+      /^Finished from the server/,
+      /^The browser sends its own Finished\. The handshake is done/,
+      /^HTTP: the browser sends its request .* "GET \/ HTTP\/1\.1" .* inside an encrypted TLS record/,
+      /^The response: 200 for \/, text\/html/,
+      /^TLS on another connection to www \(203\.0\.113\.80\): TLS 1\.3/,
+      /^The page is loaded: 8 resources \(0 failed\)/,
+      /^laptop is done with connection #1 and closes it: a TLS close_notify alert/,
+      /^The server's close_notify reaches laptop after the browser let go of the socket: .* RST/,
+    ].map(find);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(text.filter((t) => t.startsWith('TLS on another connection'))).toHaveLength(5);
+  });
+
+  it('what it says of the hellos and the chain is what went over the wire', () => {
+    const [client, server] = hellos;
+    expect(text[find(/^HTTPS: before any HTTP/)]).toContain(`ClientHello (${client!.length} bytes`);
+    expect(text[find(/^HTTPS: before any HTTP/)]).toContain(`random ${client!.random!.slice(0, 16)}…`);
+    expect(text[find(/^ServerHello/)]).toContain(`random ${server!.random!.slice(0, 16)}…`);
+    expect(chains).toHaveLength(6);
+    expect(chains[0]).toEqual([
+      'CN = www.example.com',
+      'C = KR, O = Netlab Trust Services, CN = Netlab TLS Issuing CA 1',
+    ]);
+  });
+
+  it('the close over TLS ends in RSTs from the laptop, so netstat shows no TIME-WAIT', () => {
+    expect(rst).toBeGreaterThanOrEqual(6); // at least one per connection (one per segment that arrives)
+    const netstat = result.output
+      .filter((l) => l.node === 'laptop' && l.time === 3 * SECOND && l.stream === 'out')
+      .map((l) => l.text);
+    expect(netstat.filter((l) => l.startsWith('tcp'))).toEqual([]);
+  });
+
+  it('every line comes in Korean too', () => {
+    for (const s of story) expect(s.ko).toMatch(/[가-힣]/);
+  });
+
+  it('the page loads over six connections, each paying one more round trip for TLS', () => {
+    const done = text[find(/^The page is loaded/)]!;
+    const ms = Number(/, ([\d.]+) ms after/.exec(done)![1]);
+    expect(done).toContain('over 6 TCP connections');
+    expect(ms).toBeGreaterThan(300);
+    expect(ms).toBeLessThan(700);
   });
 });

@@ -10,20 +10,30 @@
  * interface), so what it says is what happened on the simulated wire. The first TCP
  * connection is narrated segment by segment; later ones in a line each, so the story
  * stays readable with six connections in parallel. Events it does not know are ignored,
- * so protocols added later (TLS, HTTP/2) are narrated once they have a case here.
+ * so protocols added later are narrated once they have a case here.
+ *
+ * Over HTTPS the first TLS handshake is narrated message by message from the client's
+ * 'tls.handshake' events — what the ClientHello offers (versions, random, suites, key
+ * share group, SNI, ALPN), what the ServerHello picks, EncryptedExtensions, the
+ * certificate chain (subjects and issuers), CertificateVerify, both Finished — and the
+ * browser's certificate check from 'pki.validate' (the chain to a trusted root, validity
+ * at the simulated clock, the host name against subjectAltName); later handshakes get a
+ * line each.
  */
 import { formatIpv4Address, parseIpv4Address } from '../../internet/ipv4-address.ts';
 import { formatMac } from '../../link/mac-address.ts';
 import type { Simulator } from '../../sim/simulator.ts';
-import { type Time, formatDuration, MILLISECOND } from '../../sim/time.ts';
+import { type Time, formatDuration, MILLISECOND, simWallClockMs } from '../../sim/time.ts';
 import type { TraceEventOf } from '../../sim/trace.ts';
 import { dissect } from '../../tools/dissect/index.ts';
 import type { NetworkView } from '../../tools/shell/command.ts';
 import '../../application/browser/trace-events.ts';
 import '../../application/dns/trace-events.ts';
 import '../../application/http/trace-events.ts';
+import '../../application/pki/trace-events.ts';
+import '../../application/tls/trace-events.ts';
 
-export type NarrationTopic = 'url' | 'dns' | 'arp' | 'tcp' | 'http' | 'page';
+export type NarrationTopic = 'url' | 'dns' | 'arp' | 'tcp' | 'tls' | 'http' | 'page';
 
 export interface Narration {
   readonly time: Time;
@@ -58,6 +68,16 @@ function httpVersion(v: string): string {
   return v.startsWith('HTTP/') ? v : `HTTP/${v}`;
 }
 
+/** The first bytes of a hex string: `4ea0c189…`. */
+function short(hex: string): string {
+  return hex.length > 16 ? `${hex.slice(0, 16)}…` : hex;
+}
+
+/** A distinguished name's common name (`CN = x, O = y` → x), or the name itself. */
+function cn(name: string): string {
+  return /(?:^|, )CN = ([^,]+)/.exec(name)?.[1] ?? name;
+}
+
 function kb(bytes: number): string {
   return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
@@ -78,6 +98,11 @@ export class TourNarrator {
   private timeWaitEnded = 0;
   private timeWaitStart: Time | undefined;
   private requestsNarrated = 0;
+  /** TLS handshakes the client started; the first is narrated message by message. */
+  private tlsHandshakes = 0;
+  private firstTlsOpen = false;
+  private tlsStartedAt = new Map<string, Time>();
+  private tlsUsed = false;
 
   constructor(
     private readonly sim: Simulator,
@@ -101,6 +126,10 @@ export class TourNarrator {
       t.on('browser.resource', (e) => this.resource(e)),
       t.on('browser.done', (e) => this.done(e)),
       t.on('tcp.state', (e) => this.tcpState(e)),
+      t.on('tls.handshake', (e) => this.tlsHandshake(e)),
+      t.on('pki.validate', (e) => this.pkiValidate(e)),
+      t.on('tls.established', (e) => this.tlsEstablished(e)),
+      t.on('tls.failed', (e) => this.tlsFailed(e)),
     );
   }
 
@@ -402,6 +431,13 @@ export class TourNarrator {
             : `${who}이(가) 마지막 ACK를 받습니다: 그쪽에서 연결 #1은 CLOSED입니다.`,
         ],
       };
+      if (this.tlsUsed) {
+        const tls = this.tlsClose(e, who, mine);
+        if (tls) {
+          this.say('tcp', who, tls[0], tls[1]);
+          return;
+        }
+      }
       if (e.to === 'TIME-WAIT') this.timeWaitStart = this.sim.now;
       if (e.to === 'ESTABLISHED' || e.to === 'SYN-SENT' || e.to === 'SYN-RECEIVED') return;
       const l = lines[e.to];
@@ -409,6 +445,15 @@ export class TourNarrator {
       return;
     }
     // Later connections: one line when each is fully closed on the client, one at the end of TIME-WAIT.
+    if (mine && e.to === 'CLOSED' && e.from.startsWith('FIN-WAIT') && !c.closeNarrated) {
+      c.closeNarrated = true;
+      this.say(
+        'tcp',
+        who,
+        `Connection #${c.n} closes the same way: close_notify and FIN, the server's close_notify after the socket is gone, RST.`,
+        `연결 #${c.n}도 같은 방식으로 닫힙니다: close_notify와 FIN, 소켓이 사라진 뒤 온 서버의 close_notify, RST.`,
+      );
+    }
     if (mine && e.to === 'TIME-WAIT' && !c.closeNarrated) {
       c.closeNarrated = true;
       this.closedQuietly++;
@@ -432,17 +477,217 @@ export class TourNarrator {
     }
   }
 
+  // ---- TLS ----------------------------------------------------------------------------
+
+  private tlsHandshake(e: TraceEventOf<'tls.handshake'>): void {
+    if (e.node !== this.client || e.role !== 'client') return;
+    const d = e.details;
+    if (d.type === 'ClientHello') {
+      this.tlsHandshakes++;
+      this.tlsStartedAt.set(e.peer, this.sim.now);
+      if (this.tlsHandshakes !== 1) return;
+      this.firstTlsOpen = true;
+      const suites = d.suites.length > 3 ? `${d.suites.slice(0, 3).join(', ')}, …` : d.suites.join(', ');
+      const share = d.keyShares.join(', ') || 'none';
+      const sni = d.serverName ?? '(none: an address)';
+      const alpn = d.alpn?.join(', ') ?? 'none';
+      this.say(
+        'tls',
+        e.node,
+        `HTTPS: before any HTTP, TLS secures the TCP connection. ClientHello (${e.length} bytes, in the clear): versions ${d.versions.join(', ')}; a 32-byte random ${short(d.random)}; ${d.suites.length} cipher suites (${suites}); a key share for ${share} (the browser's half of a Diffie-Hellman exchange); SNI ${sni} (which site it wants); ALPN ${alpn} (what will run inside).`,
+        `HTTPS: HTTP보다 먼저 TLS가 TCP 연결을 보호합니다. ClientHello (${e.length}바이트, 평문): 버전 ${d.versions.join(', ')}; 32바이트 난수 ${short(d.random)}; 암호 스위트 ${d.suites.length}개 (${suites}); ${share} 키 공유(브라우저 쪽 디피-헬먼 값); SNI ${sni} (원하는 사이트); ALPN ${alpn} (안에서 쓸 프로토콜).`,
+      );
+      return;
+    }
+    if (!this.firstTlsOpen) return;
+    switch (d.type) {
+      case 'HelloRetryRequest':
+        this.say(
+          'tls',
+          e.node,
+          `HelloRetryRequest: the server wants a key share for ${d.selectedGroup ?? 'another group'}; the browser sends a second ClientHello (one more round trip).`,
+          `HelloRetryRequest: 서버가 ${d.selectedGroup ?? '다른 그룹'}의 키 공유를 원해, 브라우저가 ClientHello를 다시 보냅니다 (왕복 한 번 더).`,
+        );
+        return;
+      case 'ServerHello':
+        this.say(
+          'tls',
+          e.node,
+          `ServerHello (one round trip, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))}, after the ClientHello): the server picks ${d.version} and ${d.suite}, sends its own random ${short(d.random)} and its ${d.keyShare ?? 'key'} share. From the two shares both sides compute the same secret (ECDHE) that no eavesdropper can: everything after this message is encrypted.`,
+          `ServerHello (ClientHello 뒤 한 번의 왕복, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))}): 서버가 ${d.version}과 ${d.suite}를 고르고, 자신의 난수 ${short(d.random)}와 ${d.keyShare ?? '키'} 공유를 보냅니다. 두 공유 값으로 양쪽이 같은 비밀(ECDHE)을 계산하며, 엿듣는 사람은 계산할 수 없습니다. 이 메시지 뒤로는 모두 암호화됩니다.`,
+        );
+        return;
+      case 'ServerKeyExchange':
+        this.say(
+          'tls',
+          e.node,
+          `ServerKeyExchange (TLS 1.2): the server's ${d.group} key share, signed with its certificate's key (${d.signatureScheme}).`,
+          `ServerKeyExchange (TLS 1.2): 서버의 ${d.group} 키 공유, 인증서 키로 서명됨 (${d.signatureScheme}).`,
+        );
+        return;
+      case 'EncryptedExtensions':
+        this.say(
+          'tls',
+          e.node,
+          `EncryptedExtensions (encrypted): the server's answers to the hello's options${d.alpn ? `: ALPN ${d.alpn}, so ${d.alpn === 'h2' ? 'HTTP/2' : 'HTTP/1.1'} will run inside` : ''} (${d.extensions.join(', ') || 'none'}).`,
+          `EncryptedExtensions (암호화됨): hello 옵션에 대한 서버의 답${d.alpn ? `: ALPN ${d.alpn}, 안에서 ${d.alpn === 'h2' ? 'HTTP/2' : 'HTTP/1.1'}를 씁니다` : ''} (${d.extensions.join(', ') || '없음'}).`,
+        );
+        return;
+      case 'Certificate': {
+        const links = d.chain.map((c) => `${cn(c.subject)} (issued by ${cn(c.issuer)})`).join('; ');
+        const linksKo = d.chain.map((c) => `${cn(c.subject)} (발급자 ${cn(c.issuer)})`).join('; ');
+        const leaf = d.chain[0];
+        this.say(
+          'tls',
+          e.node,
+          `Certificate (encrypted, ${e.length} bytes): the server's chain — ${links}. The leaf binds the public key (${leaf?.key ?? '?'}) to ${leaf?.names.join(', ') ?? '?'}, valid ${leaf?.notBefore ?? '?'} to ${leaf?.notAfter ?? '?'}. The root is not sent: the browser must already have it.`,
+          `Certificate (암호화됨, ${e.length}바이트): 서버의 인증서 체인 — ${linksKo}. 말단 인증서는 공개 키(${leaf?.key ?? '?'})를 ${leaf?.names.join(', ') ?? '?'}에 묶으며, ${leaf?.notBefore ?? '?'}부터 ${leaf?.notAfter ?? '?'}까지 유효합니다. 루트는 보내지 않습니다. 브라우저가 이미 가지고 있어야 합니다.`,
+        );
+        return;
+      }
+      case 'CertificateVerify':
+        this.say(
+          'tls',
+          e.node,
+          `CertificateVerify: the server signs the handshake so far with the private key of its certificate (${d.signatureScheme}, ${d.signatureLength} bytes) — proof that it holds the key, not just a copy of the certificate.`,
+          `CertificateVerify: 서버가 지금까지의 핸드셰이크를 인증서의 개인 키로 서명합니다 (${d.signatureScheme}, ${d.signatureLength}바이트). 인증서 사본만이 아니라 키를 가지고 있다는 증거입니다.`,
+        );
+        return;
+      case 'Finished':
+        if (e.direction === 'received') {
+          this.say(
+            'tls',
+            e.node,
+            `Finished from the server: a MAC over every handshake message, so a change by anyone in between would be noticed.`,
+            `서버의 Finished: 모든 핸드셰이크 메시지에 대한 MAC이라, 중간에서 누가 바꾸었다면 드러납니다.`,
+          );
+        } else {
+          this.say(
+            'tls',
+            e.node,
+            `The browser sends its own Finished. The handshake is done, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))} after the ClientHello; from now on HTTP travels inside encrypted TLS records.`,
+            `브라우저도 Finished를 보냅니다. ClientHello 뒤 ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))} 만에 핸드셰이크가 끝났고, 이제 HTTP는 암호화된 TLS 레코드 안에서 오갑니다.`,
+          );
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private pkiValidate(e: TraceEventOf<'pki.validate'>): void {
+    if (e.validator !== this.client || !this.firstTlsOpen) return;
+    const steps = e.steps;
+    const root = steps.find((s) => s.check === 'trust-anchor');
+    const leafValidity = steps.find((s) => s.check === 'validity' && s.depth === 0);
+    const host = steps.find((s) => s.check === 'hostname');
+    const signatures = steps.filter((s) => s.check === 'signature');
+    const clock = new Date(this.wallClockMs()).toISOString().replace('.000Z', 'Z');
+    if (e.ok) {
+      this.say(
+        'tls',
+        e.validator,
+        `The browser checks the certificate: the chain ends at ${cn(root?.subject ?? '?')}, a root in its trust store (${e.trustStore}); ${signatures.length} signatures verify, each with the issuer's public key; every certificate is valid at the browser's clock (${clock}; the leaf: ${leafValidity?.detail ?? '?'}); the issuer is a CA allowed to sign; and the host name passes: ${host?.detail ?? 'not checked'}.`,
+        `브라우저가 인증서를 검사합니다: 체인은 신뢰 저장소(${e.trustStore})에 있는 루트 ${cn(root?.subject ?? '?')}에서 끝나고, 서명 ${signatures.length}개가 각각 발급자의 공개 키로 검증되며, 모든 인증서가 브라우저 시계(${clock}, 말단: ${leafValidity?.detail ?? '?'})로 유효하고, 발급자는 서명이 허용된 CA이며, 호스트 이름도 맞습니다: ${host?.detail ?? '검사 안 함'}.`,
+      );
+      return;
+    }
+    const failed = steps.filter((s) => !s.ok).at(-1);
+    this.say(
+      'tls',
+      e.validator,
+      `The browser checks the certificate and refuses it: ${e.error ?? 'failed'} — ${failed?.detail ?? ''} (at the browser's clock ${clock}, trust store ${e.trustStore}). It sends a TLS alert and closes the connection: no HTTP request is ever sent.`,
+      `브라우저가 인증서를 검사하고 거부합니다: ${e.error ?? '실패'} — ${failed?.detail ?? ''} (브라우저 시계 ${clock}, 신뢰 저장소 ${e.trustStore}). TLS 경고를 보내고 연결을 닫으며, HTTP 요청은 보내지 않습니다.`,
+    );
+  }
+
+  private tlsEstablished(e: TraceEventOf<'tls.established'>): void {
+    if (e.node !== this.client || e.role !== 'client') return;
+    this.tlsUsed = true;
+    const took = ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now));
+    if (this.firstTlsOpen) {
+      this.firstTlsOpen = false;
+      return;
+    }
+    this.say(
+      'tls',
+      e.node,
+      `TLS on another connection to ${this.name(e.peer.split(':')[0]!)}: ${e.version}, ${e.suite}, ${e.keyExchange}${e.alpn ? `, ALPN ${e.alpn}` : ''} (handshake ${took}; the same certificate checks).`,
+      `${this.name(e.peer.split(':')[0]!)}로의 다른 연결에도 TLS: ${e.version}, ${e.suite}, ${e.keyExchange}${e.alpn ? `, ALPN ${e.alpn}` : ''} (핸드셰이크 ${took}, 같은 인증서 검사).`,
+    );
+  }
+
+  private tlsFailed(e: TraceEventOf<'tls.failed'>): void {
+    if (e.node !== this.client || e.role !== 'client' || !this.firstTlsOpen) return;
+    this.firstTlsOpen = false;
+    this.say(
+      'tls',
+      e.node,
+      `TLS failed: the browser sent the alert ${e.alert ?? '?'} (${e.message}).`,
+      `TLS 실패: 브라우저가 경고 ${e.alert ?? '?'}를 보냈습니다 (${e.message}).`,
+    );
+  }
+
+  /** The simulated wall clock (2025-01-01 plus simulated time), ms since 1970. */
+  private wallClockMs(): number {
+    return simWallClockMs(this.sim.now);
+  }
+
+  /**
+   * How connection #1 ends over TLS: the browser sends close_notify and FIN and lets go of
+   * the socket; the server answers with its own close_notify and FIN, which now reach a
+   * socket nobody holds, so the browser's TCP answers RST (RFC 1122 §4.2.2.13).
+   */
+  private tlsClose(e: TraceEventOf<'tcp.state'>, who: string, mine: boolean): [string, string] | undefined {
+    if (e.to === 'FIN-WAIT-1' && mine) {
+      return [
+        `${who} is done with connection #1 and closes it: a TLS close_notify alert ("no more data from me"), then FIN: FIN-WAIT-1 (step 1 of the 4-way close).`,
+        `${who}은(는) 연결 #1을 다 쓰고 닫습니다. TLS close_notify 경고("더 보낼 데이터 없음")를 보내고 FIN을 보내며 FIN-WAIT-1 상태가 됩니다 (4-way 종료 1단계).`,
+      ];
+    }
+    if (e.to === 'FIN-WAIT-1') {
+      return [
+        `${who} reads the close_notify and closes its side at once: its own close_notify and FIN, before the browser's FIN has even arrived (FIN-WAIT-1).`,
+        `${who}이(가) close_notify를 읽고 곧바로 자기 쪽도 닫습니다. 브라우저의 FIN이 도착하기도 전에 자신의 close_notify와 FIN을 보냅니다 (FIN-WAIT-1).`,
+      ];
+    }
+    if (e.to === 'CLOSING') {
+      return [
+        `${who} gets the other side's FIN while its own is not yet acknowledged: CLOSING, a simultaneous close.`,
+        `${who}이(가) 자기 FIN이 확인되기 전에 상대의 FIN을 받습니다: CLOSING, 동시 종료입니다.`,
+      ];
+    }
+    if (e.to === 'CLOSED' && e.from !== 'TIME-WAIT' && e.from !== 'LAST-ACK') {
+      return mine
+        ? [
+            `The server's close_notify reaches ${who} after the browser let go of the socket: data for a closed socket, so ${who}'s TCP answers with RST and forgets connection #1 at once — no TIME-WAIT this time (examples/tour-http.yaml, without TLS, shows one).`,
+            `서버의 close_notify가 브라우저가 소켓을 놓은 뒤에 ${who}에 도착합니다. 닫힌 소켓으로 온 데이터이므로 ${who}의 TCP는 RST로 답하고 연결 #1을 바로 잊습니다. 이번에는 TIME-WAIT가 없습니다 (TLS 없는 examples/tour-http.yaml에서 볼 수 있습니다).`,
+          ]
+        : [
+            `${who} gets the RST: connection #1 is gone on its side too.`,
+            `${who}이(가) RST를 받습니다: 그쪽에서도 연결 #1이 사라졌습니다.`,
+          ];
+    }
+    return undefined;
+  }
+
   // ---- HTTP and the page ----------------------------------------------------------------
 
   private httpRequest(e: TraceEventOf<'http.request'>): void {
     if (e.node !== this.client || e.side !== 'client') return;
     this.requestsNarrated++;
     if (this.requestsNarrated > 1) return;
+    const inside = this.tlsUsed
+      ? ' It goes inside an encrypted TLS record: on the wire an eavesdropper sees only its size.'
+      : '';
+    const insideKo = this.tlsUsed
+      ? ' 요청은 암호화된 TLS 레코드 안에 담겨, 엿듣는 사람에게는 크기만 보입니다.'
+      : '';
     this.say(
       'http',
       e.node,
-      `HTTP: the browser sends its request on the connection: "${e.method} ${e.target} ${httpVersion(e.version)}" with ${e.headBytes} bytes of header lines (Host, User-Agent, Accept...). HTTP itself keeps no state: this request stands alone.`,
-      `HTTP: 브라우저가 연결로 요청을 보냅니다: "${e.method} ${e.target} ${httpVersion(e.version)}", 헤더 줄(Host, User-Agent, Accept...) ${e.headBytes}바이트. HTTP 자체는 상태를 두지 않으므로 이 요청은 홀로 섭니다.`,
+      `HTTP: the browser sends its request on the connection: "${e.method} ${e.target} ${httpVersion(e.version)}" with ${e.headBytes} bytes of header lines (Host, User-Agent, Accept...). HTTP itself keeps no state: this request stands alone.${inside}`,
+      `HTTP: 브라우저가 연결로 요청을 보냅니다: "${e.method} ${e.target} ${httpVersion(e.version)}", 헤더 줄(Host, User-Agent, Accept...) ${e.headBytes}바이트. HTTP 자체는 상태를 두지 않으므로 이 요청은 홀로 섭니다.${insideKo}`,
     );
   }
 
