@@ -11,6 +11,9 @@
  *   netlab experiment NAME [options]    run an experiment, print its table (src/cli/experiment.ts)
  *   netlab dig|nslookup|host ARGS...    the DNS tools over real sockets (src/cli/dns-commands.ts)
  *   netlab serve dns --port P --zone FILE   netlab's name server on real sockets
+ *   netlab serve https|http|h2 ...      netlab's web servers on real sockets (src/cli/serve-commands.ts)
+ *   netlab pki init|issue ...           a CA of your own on disk (src/cli/pki-commands.ts)
+ *   netlab curl [options] URL...        curl over real sockets (src/cli/curl-command.ts)
  *
  * Exit status: 0 on success, 1 when a quick-look tool failed, 2 for usage errors and
  * invalid scenarios.
@@ -22,6 +25,9 @@ import { runScenarioCli } from './run-scenario.ts';
 import { exampleNames, loadScenario, type Loaded } from './load-scenario.ts';
 import { runQuickTool } from './quick-tool.ts';
 import { runTour } from './tour.ts';
+import { runCurlCli } from './curl-command.ts';
+import { runPkiCli } from './pki-commands.ts';
+import { runServeWebCli } from './serve-commands.ts';
 import { serveWebLab, wantsWebLab } from './serve-web.ts';
 
 const USAGE = `usage: netlab <command> [options]
@@ -50,6 +56,16 @@ commands:
   host NAME [SERVER]            host over real sockets (-t TYPE, -p PORT)
   serve dns --port P --zone FILE [--zone ORIGIN=FILE...] [--host ADDR] [--quiet]
                                 netlab's authoritative name server on UDP and TCP (port 0: any)
+  serve https --port P --cert FILE --key FILE --root DIR [--keylog FILE]
+                                netlab's HTTPS server (TLS 1.2 and 1.3; port 0: any)
+  serve http --port P --root DIR
+                                netlab's HTTP/1.1 server
+  serve h2 --port P (--cert FILE --key FILE | --cleartext) --root DIR
+                                netlab's HTTP/2 server (h2 over TLS, or h2c)
+  pki init DIR                  a CA of your own: DIR/ca.crt and DIR/ca.key (PEM)
+  pki issue DIR NAME [NAME...]  DIR/NAME.crt (leaf and chain) and DIR/NAME.key for those names
+  curl [options] URL...         curl 7.88 over real sockets (http, https with --cacert, -k,
+                                --http2-prior-knowledge; h2 by ALPN)
   help                          this text
 
 Scenario files are described in docs/scenario-format.md.`;
@@ -157,8 +173,14 @@ async function main(argv: string[]): Promise<number> {
       return runHostCli(rest, { out, err });
     case 'serve':
       if (rest[0] === 'dns') return runServeDnsCli(rest.slice(1), { out, err });
-      err(`netlab serve: unknown protocol '${rest[0] ?? ''}' (known: dns)`);
+      if (rest[0] === 'https' || rest[0] === 'http' || rest[0] === 'h2')
+        return runServeWebCli(rest[0], rest.slice(1), { out, err });
+      err(`netlab serve: unknown protocol '${rest[0] ?? ''}' (known: dns, https, http, h2)`);
       return 2;
+    case 'pki':
+      return runPkiCli(rest, { out, err });
+    case 'curl':
+      return runCurlCli(rest);
     default:
       err(`netlab: unknown command '${command}'\n`);
       err(USAGE);

@@ -255,6 +255,64 @@ describe('arping', () => {
   });
 });
 
+describe('iptables', () => {
+  it('adds, lists, prints as commands, deletes and flushes rules; policies apply', async () => {
+    const lab = new Lab(TWO_LANS);
+    expect(
+      (
+        await lab.sh(
+          'h2',
+          'iptables -A INPUT -p tcp -s 10.0.1.0/24 --dport 80 -j REJECT --reject-with icmp-admin-prohibited',
+        )
+      ).status,
+    ).toBe(0);
+    expect((await lab.sh('h2', 'iptables -I INPUT -p icmp --icmp-type echo-request -j DROP')).status).toBe(0);
+    expect((await lab.sh('h2', 'iptables -S INPUT')).out).toEqual([
+      '-P INPUT ACCEPT',
+      '-A INPUT -p icmp -m icmp --icmp-type 8 -j DROP',
+      '-A INPUT -s 10.0.1.0/24 -p tcp -m tcp --dport 80 -j REJECT --reject-with icmp-admin-prohibited',
+    ]);
+    expect((await lab.sh('h2', 'iptables -L INPUT')).out).toEqual([
+      'Chain INPUT (policy ACCEPT)',
+      'target     prot opt source               destination         ',
+      'DROP       icmp --  anywhere             anywhere             icmp echo-request',
+      'REJECT     tcp  --  10.0.1.0/24          anywhere             tcp dpt:http reject-with icmp-admin-prohibited',
+    ]);
+    expect((await lab.sh('h1', 'ping -c 1 -W 1 10.0.1.11')).status).toBe(1);
+    expect((await lab.sh('h2', 'iptables -D INPUT 1')).status).toBe(0);
+    expect((await lab.sh('h1', 'ping -c 1 10.0.1.11')).status).toBe(0);
+    expect((await lab.sh('h2', 'iptables -P INPUT DROP')).status).toBe(0);
+    expect((await lab.sh('h1', 'ping -c 1 -W 1 10.0.1.11')).status).toBe(1);
+    expect((await lab.sh('h2', 'iptables -F')).status).toBe(0);
+    expect((await lab.sh('h2', 'iptables -P INPUT ACCEPT')).status).toBe(0);
+    expect((await lab.sh('h1', 'ping -c 1 10.0.1.11')).status).toBe(0);
+  });
+
+  it('answers mistakes in iptables’ words', async () => {
+    const lab = new Lab(TWO_LANS);
+    const cases: [string, number, string][] = [
+      ['iptables -A BOGUS -j DROP', 1, 'iptables: No chain/target/match by that name.'],
+      ['iptables -A INPUT -p gre -j DROP', 2, 'iptables v1.8.9 (legacy): unknown protocol "gre" specified'],
+      [
+        'iptables -A INPUT -j MASQUERADE',
+        2,
+        "iptables v1.8.9 (legacy): Couldn't load target `MASQUERADE':No such file or directory",
+      ],
+      ['iptables -A INPUT --dport 80 -j DROP', 2, 'iptables v1.8.9 (legacy): unknown option "--dport"'],
+      [
+        'iptables -A INPUT -s 10.0.0.300 -j DROP',
+        2,
+        "iptables v1.8.9 (legacy): host/network `10.0.0.300' not found",
+      ],
+      ['iptables -D INPUT 5', 1, 'iptables: Index of deletion too big.'],
+    ];
+    for (const [line, status, message] of cases) {
+      const r = await lab.sh('h2', line);
+      expect([line, r.status, r.err[0]]).toEqual([line, status, message]);
+    }
+  });
+});
+
 describe('tcpdump', () => {
   it('prints only what the filter selects, and its counts when stopped', async () => {
     const lab = new Lab(TWO_LANS);

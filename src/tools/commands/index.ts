@@ -14,6 +14,7 @@ import { echo } from './echo.ts';
 import { helpCommand } from './help.ts';
 import { host } from './host.ts';
 import { ip } from './ip.ts';
+import { iptables } from './iptables.ts';
 import { iperf } from './iperf.ts';
 import { link, node } from './lab.ts';
 import { netstat } from './netstat.ts';
@@ -32,6 +33,7 @@ export function builtinCommands(extra: readonly Command[] = []): CommandRegistry
     arp,
     arping,
     ip,
+    iptables,
     iperf,
     netstat,
     ss,

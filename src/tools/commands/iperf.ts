@@ -33,6 +33,7 @@ import {
   iperfBytes,
   iperfConnectedLine,
   iperfId,
+  iperfOutOfOrderLine,
   iperfTransfer,
   iperfUdpServerLine,
   parseIperfQuantity,
@@ -244,6 +245,7 @@ function udpServer(ctx: CommandContext, port: number, interval: Time | undefined
         const total = f.maxSeq + 1;
         const lost = Math.max(0, total - f.datagrams);
         ctx.out(iperfUdpServerLine(f.id, 0, durationUs / 1e6, f.bytes, f.jitterUs / 1000, lost, total));
+        if (f.outOfOrder > 0) ctx.out(iperfOutOfOrderLine(f.id, 0, durationUs / 1e6, f.outOfOrder));
         const r = new Uint8Array(REPORT_LENGTH);
         r.set(m.data.subarray(0, DATAGRAM_HEADER));
         const rv = new DataView(r.buffer);
@@ -383,6 +385,8 @@ async function udpClient(ctx: CommandContext, host: string, port: number, o: Cli
     ctx.out(`${iperfId(1)} Server Report:`);
     ctx.out(IPERF_UDP_SERVER_HEADER);
     ctx.out(iperfUdpServerLine(1, 0, durationS, total, jitterMs, lost, datagrams));
+    const outOfOrder = v.getInt32(40);
+    if (outOfOrder > 0) ctx.out(iperfOutOfOrderLine(1, 0, durationS, outOfOrder));
     close(0);
   };
 

@@ -82,6 +82,11 @@ export function iperfUdpServerLine(
   return `${iperfId(id)} ${iperfTransfer(from, to, bytes)}  ${formatFixed(jitterMs, 3).padStart(6)} ms ${lost}/${total} (${formatG(percent, 2)}%)`;
 }
 
+/** Datagrams that arrived after a later one: iperf 2 reports them under the transfer line. */
+export function iperfOutOfOrderLine(id: number, from: number, to: number, count: number): string {
+  return `${iperfId(id)} ${formatFixed(from, 4)}-${formatFixed(to, 4)} sec  ${count} datagrams received out-of-order`;
+}
+
 /** `local A port P connected with B port Q`. */
 export function iperfConnectedLine(
   id: number,
