@@ -218,6 +218,22 @@ export class ChartsView {
           ),
         );
       }
+      // For https, the time between the TCP connection and the request is TLS's handshake.
+      if (r.connectEnd !== null && r.requestStart > r.connectEnd) {
+        root.append(
+          svg(
+            'rect',
+            {
+              x: sx(r.connectEnd),
+              y: y + 3,
+              width: Math.max(1, sx(r.requestStart) - sx(r.connectEnd)),
+              height: 12,
+              fill: '#7a3db8',
+            },
+            svg('title', null, `${t('chart.tls')} ${fmt.duration(r.requestStart - r.connectEnd)}`),
+          ),
+        );
+      }
       const done = r.done ?? end;
       root.append(
         svg(
@@ -245,6 +261,9 @@ export class ChartsView {
         { class: 'muted legend-line' },
         h('i', { class: 'sw connect' }),
         t('chart.connect'),
+        ' ',
+        h('i', { class: 'sw tls' }),
+        t('chart.tls'),
         ' ',
         h('i', { class: 'sw request' }),
         t('chart.request'),

@@ -171,6 +171,7 @@ export const EN = {
     'No HTTP exchange in this run yet: each request appears here as a bar, after the TCP connect that opened its connection.',
   'chart.waterfallTitle': 'HTTP exchanges over {total}',
   'chart.connect': 'TCP connect',
+  'chart.tls': 'TLS handshake',
   'chart.request': 'request → response',
 
   'timeline.label': 'Timeline of every command’s output',

@@ -174,6 +174,7 @@ export const KO: Record<keyof typeof EN, string> = {
     '이 실행에는 아직 HTTP 교환이 없습니다. 요청마다 막대가 하나씩, 그 연결을 연 TCP 연결 과정 뒤에 나타납니다.',
   'chart.waterfallTitle': '{total} 동안의 HTTP 교환',
   'chart.connect': 'TCP 연결',
+  'chart.tls': 'TLS 핸드셰이크',
   'chart.request': '요청 → 응답',
 
   'timeline.label': '모든 명령의 출력 타임라인',

@@ -14,10 +14,14 @@ import * as fmt from './format.ts';
 import { t } from './i18n.ts';
 
 const PAGE = 300;
-const LANE = 170;
+/** Lane spacing: as wide as the view allows for few lanes, within these bounds. */
+const LANE_MIN = 170;
+const LANE_MAX = 420;
 const ROW = 26;
 const HEAD = 34;
 const LEFT = 96;
+/** A pause at least this long between two instants gets a marker. */
+const GAP_NS = 100_000_000;
 const COLOURS: Record<string, string> = {
   ARP: '#a65300',
   ICMP: '#7a3db8',
@@ -146,7 +150,9 @@ export class SequenceView {
 
   private ladder(d: Diagram): SVGSVGElement {
     const lanes = d.lanes;
-    const laneX = new Map(lanes.map((l, i) => [l, LEFT + LANE / 2 + i * LANE]));
+    const room = (this.canvas.clientWidth || 900) - LEFT - 30;
+    const lane = Math.max(LANE_MIN, Math.min(LANE_MAX, room / Math.max(1, lanes.length)));
+    const laneX = new Map(lanes.map((l, i) => [l, LEFT + lane / 2 + i * lane]));
     // Every instant (a send, an arrival, a note) gets a row, in time order.
     type Instant = { time: number; order: number; key: string };
     const instants: Instant[] = [];
@@ -163,7 +169,7 @@ export class SequenceView {
       rowOf.set(x.key, i);
     });
     const y = (key: string) => HEAD + 12 + (rowOf.get(key) ?? 0) * ROW;
-    const width = LEFT + lanes.length * LANE + 20;
+    const width = LEFT + lanes.length * lane + 20;
     const height = HEAD + 24 + instants.length * ROW;
     const root = svg('svg', {
       width,
@@ -200,6 +206,23 @@ export class SequenceView {
         svg('line', { x1: x, y1: HEAD, x2: x, y2: height - 8, stroke: '#8a94a6', 'stroke-width': 1.5 }),
         svg('rect', { x: x - 60, y: 4, width: 120, height: 24, rx: 4, fill: '#eef2f7', stroke: '#8a94a6' }),
         svg('text', { x, y: 21, 'text-anchor': 'middle', class: 'lane-name' }, lane),
+      );
+    }
+    // Rows are evenly spaced, so say where long stretches of nothing were skipped.
+    for (let i = 1; i < instants.length; i++) {
+      const gap = instants[i]!.time - instants[i - 1]!.time;
+      if (gap < GAP_NS) continue;
+      const yy = HEAD + 12 + (i - 0.5) * ROW;
+      root.append(
+        svg('line', {
+          x1: LEFT,
+          x2: width - 10,
+          y1: yy,
+          y2: yy,
+          stroke: '#c3c9d4',
+          'stroke-dasharray': '3 4',
+        }),
+        svg('text', { x: 6, y: yy + 4, class: 'ladder-gap' }, `+${fmt.duration(gap)}`),
       );
     }
     let lastTimeRow = -1;
