@@ -33,9 +33,10 @@ import { serveWebLab, wantsWebLab } from './serve-web.ts';
 const USAGE = `usage: netlab <command> [options]
 
 commands:
-  tour                          the tour (examples/tour.yaml): a browser loads a page, every step
-                                explained (--lang en|ko|both), frames written to tour.pcap
-                                (--pcap FILE, --no-pcap); then serves the web lab on localhost
+  tour                          the tour (examples/tour.yaml): a browser loads an HTTPS page, every
+                                step explained (--lang en|ko|both; --http: the plain-HTTP tour),
+                                frames written to tour.pcap and TLS keys to tour.keylog (--pcap FILE,
+                                --keylog FILE, --no-pcap); then serves the web lab on localhost
                                 (PORT; --no-web: don't; --web: even when piped)
   run FILE|EXAMPLE              run a scenario and print its timeline
       --seed N                  override the scenario's seed
