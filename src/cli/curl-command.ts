@@ -4,7 +4,8 @@
  * over real sockets (src/real/http-client.ts): http://, https:// with the project's TLS
  * (--cacert FILE, -k, --tlsv1.2/--tlsv1.3, --tls-max, --ciphers, --cert/--key,
  * --resolve; SSLKEYLOGFILE as curl reads it), HTTP/2 by ALPN or --http2-prior-knowledge.
- * Standard output gets the bytes as they are; exit statuses are curl's.
+ * Both streams are written as curl writes them (standard output gets the bytes as they are);
+ * exit statuses are curl's; Ctrl-C stops it with 130.
  */
 import { parseCurlArguments } from '../tools/commands/curl.ts';
 import { realCurl } from '../real/http-client.ts';
@@ -30,11 +31,12 @@ export async function runCurlCli(args: readonly string[]): Promise<number> {
       onInterrupt: (fn) => {
         interrupt = fn;
       },
+      // Each line as it happens: -v shows the handshake while it runs.
+      live: {
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        stdout: (bytes) => process.stdout.write(bytes),
+      },
     });
-    for (const p of r.output) {
-      if ('bytes' in p) process.stdout.write(p.bytes);
-      else if (p.stream === 'stderr') process.stderr.write(`${p.text}\n`);
-    }
     return r.exitCode;
   } catch (e) {
     process.stderr.write(`curl: ${(e as Error).message}\n`);

@@ -37,6 +37,11 @@ export interface RealCurlOptions extends CurlOptions {
   readonly keyLogFile?: string;
   /** Registers what to do on Ctrl-C. */
   readonly onInterrupt?: (fn: () => void) => void;
+  /** Also hands each piece of output over the moment curl writes it (a terminal's view). */
+  readonly live?: {
+    stderr(line: string): void;
+    stdout(bytes: Uint8Array): void;
+  };
 }
 
 export interface RealCurlResult {
@@ -140,10 +145,12 @@ export async function realCurl(options: RealCurlOptions): Promise<RealCurlResult
     stderr: (text) => {
       stderr.push(text);
       output.push({ stream: 'stderr', text });
+      options.live?.stderr(text);
     },
     stdout: (bytes) => {
       chunks.push(bytes);
       output.push({ stream: 'stdout', bytes });
+      options.live?.stdout(bytes);
     },
     writeFile: (name, bytes) => writeFileSync(name, bytes),
   });

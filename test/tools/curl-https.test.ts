@@ -97,6 +97,10 @@ describe('curl over TLS in the lab', () => {
     const insecure = await l.sh('client', 'curl -k https://web:9443/');
     expect(insecure.status).toBe(0);
     expect(insecure.out).toEqual(['old']);
+    // --cacert names a lab file; one that is not there is curl's 77.
+    const noCa = await l.sh('client', 'curl --cacert ca.pem https://web/');
+    expect(noCa.status).toBe(77);
+    expect(noCa.err).toEqual(['curl: (77) error setting certificate file: ca.pem']);
     // The server got each refusal as an alert (the last one arrived while curl -k ran).
     expect(alerts).toEqual(['unknown_ca', 'certificate_expired', 'bad_certificate']);
   });
