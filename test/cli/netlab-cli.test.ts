@@ -95,15 +95,19 @@ describe('netlab CLI', () => {
     expect(bad.stderr).toContain('ping: nowhere: Name or service not known');
   });
 
-  it('tells the tour, in English or Korean, and writes the laptop’s capture', () => {
+  it('tells the tour, in English or Korean, and writes the laptop’s capture and TLS keys', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlab-cli-'));
     const en = netlab(['tour', '--no-web', '--pcap', join(dir, 't.pcap')]);
     expect(en.status).toBe(0);
-    expect(en.stdout).toContain('» You type http://www.example.com/ into the browser and press Enter.');
+    expect(en.stdout).toContain('» You type https://www.example.com/ into the browser and press Enter.');
     expect(en.stdout).toMatch(/» Step 3: laptop sends ACK ack=\d+ \(m\+1\)/);
+    expect(en.stdout).toMatch(/» HTTPS: before any HTTP, TLS secures the TCP connection\. ClientHello/);
     expect(readFileSync(join(dir, 't.pcap')).readUInt32LE(0)).toBe(0xa1b23c4d);
+    expect(readFileSync(join(dir, 't.keylog'), 'utf8')).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} /m);
     const ko = netlab(['tour', '--no-web', '--no-pcap', '--lang', 'ko']);
-    expect(ko.stdout).toContain('» 브라우저에 http://www.example.com/을(를) 입력하고 Enter를 누릅니다.');
+    expect(ko.stdout).toContain('» 브라우저에 https://www.example.com/을(를) 입력하고 Enter를 누릅니다.');
+    const http = netlab(['tour', '--no-web', '--no-pcap', '--http']);
+    expect(http.stdout).toContain('» You type http://www.example.com/ into the browser and press Enter.');
     expect(netlab(['tour', '--lang', 'fr']).status).toBe(2);
   });
 
