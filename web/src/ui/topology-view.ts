@@ -31,7 +31,7 @@ interface ActiveFlight extends Flight {
 }
 
 const FLIGHT_WALL_MS = 400;
-const MAX_FLIGHTS = 4000;
+const MAX_FLIGHTS = 1500;
 const DROP_MS = 1200;
 
 export const PROTOCOL_COLOURS = ['#4a5260', '#a65300', '#7a3db8', '#0b6e4f', '#0b5cad'] as const;
@@ -75,8 +75,16 @@ export class TopologyView {
   private playing = false;
   private speed = 1;
   private drag: { x: number; y: number; ox: number; oy: number; moved: boolean } | null = null;
+  /** The still layer (see renderBase) needs redrawing. */
   private dirty = true;
   private disposed = false;
+  private readonly base: HTMLCanvasElement;
+  private readonly baseCtx: CanvasRenderingContext2D;
+  /** Screen end points of every link as the still layer drew them (4 numbers a link), and which exist. */
+  private ends = new Float64Array(0);
+  private has = new Uint8Array(0);
+  /** Each link's drawn colour and width, to tell when a tick changes the picture. */
+  private looks = new Uint8Array(0);
 
   constructor() {
     this.canvas = h('canvas', {
@@ -86,6 +94,8 @@ export class TopologyView {
       'aria-roledescription': 'network map',
     });
     this.ctx = this.canvas.getContext('2d', { alpha: false })!;
+    this.base = document.createElement('canvas');
+    this.baseCtx = this.base.getContext('2d', { alpha: false })!;
     this.tooltip = h('div', { class: 'map-tooltip', role: 'tooltip', hidden: true });
     this.live = h('div', { class: 'visually-hidden', 'aria-live': 'polite' });
     const zoom = (f: number) => () => this.zoomBy(f, this.width / 2, this.height / 2);
@@ -151,6 +161,7 @@ export class TopologyView {
     this.nodeUp = {};
     this.downIfaces = new Set();
     this.util = new Float32Array(topology.links.length * 2);
+    this.looks = new Uint8Array(topology.links.length);
     this.flights = [];
     this.dropMarks = [];
     this.selection = null;
@@ -169,17 +180,25 @@ export class TopologyView {
       this.nodeUp = { ...tick.state.nodes };
       this.downIfaces = new Set(tick.state.downIfaces);
     }
+    if (tick.state) this.dirty = true;
     if (tick.utilisation.length === this.util.length) {
       for (let i = 0; i < this.util.length; i++) {
         const u = tick.utilisation[i]!;
         if (u >= 0) this.util[i] = this.util[i]! * 0.6 + u * 0.4;
+      }
+      // Only a link that changes colour or width changes the still layer.
+      for (let i = 0; i < this.looks.length; i++) {
+        const look = linkLook(Math.max(this.util[i * 2]!, this.util[i * 2 + 1]!));
+        if (look !== this.looks[i]) {
+          this.looks[i] = look;
+          this.dirty = true;
+        }
       }
     }
     for (const f of tick.flights) this.flights.push({ ...f, wall });
     if (this.flights.length > MAX_FLIGHTS) this.flights.splice(0, this.flights.length - MAX_FLIGHTS);
     for (const d of tick.drops) this.dropMarks.push({ link: d.link, end: d.end, wall });
     if (this.dropMarks.length > 300) this.dropMarks.splice(0, this.dropMarks.length - 300);
-    this.dirty = true;
   }
 
   select(s: Selection | null, announce = true): void {
@@ -439,6 +458,9 @@ export class TopologyView {
     this.canvas.style.width = `${this.width}px`;
     this.canvas.style.height = `${this.height}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.base.width = this.canvas.width;
+    this.base.height = this.canvas.height;
+    this.baseCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
     if (!this.fitted) this.fit();
     this.dirty = true;
   }
@@ -452,13 +474,13 @@ export class TopologyView {
     return this.simNow + ahead * 1e6 * this.speed;
   }
 
-  private draw(): void {
-    const wall = performance.now();
-    const animating = this.flights.length > 0 || this.dropMarks.length > 0;
-    if (!this.dirty && !animating) return;
-    this.dirty = false;
-    const t0 = performance.now();
-    const ctx = this.ctx;
+  /**
+   * The still part of the picture — links in their state and colour, buses, nodes,
+   * labels — drawn into a layer of its own, redrawn only when it changes (a tick that
+   * moves a link to another colour, a selection, a pan or zoom), not for every frame.
+   */
+  private renderBase(): void {
+    const ctx = this.baseCtx;
     ctx.fillStyle = '#fbfcfd';
     ctx.fillRect(0, 0, this.width, this.height);
     const topo = this.topology;
@@ -477,6 +499,8 @@ export class TopologyView {
     const n = topo.links.length;
     const ends = new Float64Array(n * 4);
     const has = new Uint8Array(n);
+    this.ends = ends;
+    this.has = has;
     for (let i = 0; i < n; i++) {
       const e = this.linkEnds(i);
       if (!e) continue;
@@ -487,7 +511,7 @@ export class TopologyView {
       ends[i * 4 + 3] = e[1].y;
     }
     // Links, one path per style: a thousand links cost a handful of strokes.
-    const buckets = new Map<string, Path2D>();
+    const buckets = new Map<number, Path2D>();
     const down = new Path2D();
     const crosses: Point[] = [];
     for (let i = 0; i < n; i++) {
@@ -513,10 +537,7 @@ export class TopologyView {
         crosses.push({ x: (x1 + x2) / 2, y: (y1 + y2) / 2 });
         continue;
       }
-      const u = Math.min(1, Math.max(this.util[i * 2] ?? 0, this.util[i * 2 + 1] ?? 0));
-      const level = u < 0.02 ? 0 : u < 0.3 ? 1 : u < 0.7 ? 2 : 3;
-      const width = Math.round((1.5 + u * 5) * 2) / 2;
-      const key = `${level}|${width}`;
+      const key = linkLook(Math.max(this.util[i * 2] ?? 0, this.util[i * 2 + 1] ?? 0));
       let path = buckets.get(key);
       if (!path) {
         path = new Path2D();
@@ -525,10 +546,9 @@ export class TopologyView {
       path.moveTo(x1, y1);
       path.lineTo(x2, y2);
     }
-    for (const [key, path] of buckets) {
-      const [level, width] = key.split('|');
-      ctx.strokeStyle = LINK_COLOURS[Number(level)]!;
-      ctx.lineWidth = Number(width);
+    for (const [look, path] of buckets) {
+      ctx.strokeStyle = LINK_COLOURS[look >> 4]!;
+      ctx.lineWidth = 1.5 + (look & 15) / 2;
       ctx.stroke(path);
     }
     if (crosses.length) {
@@ -558,38 +578,6 @@ export class TopologyView {
       ctx.stroke();
       if (this.scale > 0.3) label(ctx, name, a.x - 6, a.y + 4, 'right');
     }
-    // Frames in flight, one path per protocol.
-    const simNow = this.displayedSimTime(wall);
-    let drawn = 0;
-    const keep: ActiveFlight[] = [];
-    const dots = PROTOCOL_COLOURS.map(() => new Path2D());
-    for (const f of this.flights) {
-      const span = Math.max(1, f.t1 - f.t0);
-      const pSim = (simNow - f.t0) / span;
-      const realMs = span / 1e6 / Math.max(this.speed, 1e-9);
-      const usesSim = !this.playing || realMs >= FLIGHT_WALL_MS;
-      const p = usesSim ? pSim : (wall - f.wall) / FLIGHT_WALL_MS;
-      if (p >= 1) continue;
-      keep.push(f);
-      if (p < 0 || !has[f.link]) continue;
-      const k = f.link * 4;
-      const [ax, ay, bx, by] =
-        f.dir === 0
-          ? [ends[k]!, ends[k + 1]!, ends[k + 2]!, ends[k + 3]!]
-          : [ends[k + 2]!, ends[k + 3]!, ends[k]!, ends[k + 1]!];
-      const x = ax + (bx - ax) * p;
-      const y = ay + (by - ay) * p;
-      if (x < -5 || y < -5 || x > w + 5 || y > hgt + 5) continue;
-      const path = dots[f.kind] ?? dots[0]!;
-      path.moveTo(x + 4, y);
-      path.arc(x, y, 4, 0, Math.PI * 2);
-      drawn++;
-    }
-    dots.forEach((path, k) => {
-      ctx.fillStyle = PROTOCOL_COLOURS[k]!;
-      ctx.fill(path);
-    });
-    this.flights = keep;
     // Nodes, one fill and one stroke per kind and state.
     const r = this.nodeRadius();
     const detail = r >= 6;
@@ -635,6 +623,55 @@ export class TopologyView {
     }
     for (const m of marks) cross(ctx, m.x, m.y, Math.max(3, r * 0.35), '#c62828');
     for (const l of names) label(ctx, l.text, l.x, l.y, 'center');
+  }
+
+  private draw(): void {
+    const wall = performance.now();
+    const animating = this.flights.length > 0 || this.dropMarks.length > 0;
+    if (!this.dirty && !animating) return;
+    const t0 = performance.now();
+    if (this.dirty) {
+      this.renderBase();
+      this.dirty = false;
+    }
+    const ctx = this.ctx;
+    ctx.drawImage(this.base, 0, 0, this.width, this.height);
+    const ends = this.ends;
+    const has = this.has;
+    const w = this.width;
+    const hgt = this.height;
+    // Frames in flight, one path per protocol.
+    const simNow = this.displayedSimTime(wall);
+    let drawn = 0;
+    const keep: ActiveFlight[] = [];
+    const dots = PROTOCOL_COLOURS.map(() => new Path2D());
+    for (const f of this.flights) {
+      const span = Math.max(1, f.t1 - f.t0);
+      const pSim = (simNow - f.t0) / span;
+      const realMs = span / 1e6 / Math.max(this.speed, 1e-9);
+      const usesSim = !this.playing || realMs >= FLIGHT_WALL_MS;
+      const p = usesSim ? pSim : (wall - f.wall) / FLIGHT_WALL_MS;
+      if (p >= 1) continue;
+      keep.push(f);
+      if (p < 0 || !has[f.link]) continue;
+      const k = f.link * 4;
+      const [ax, ay, bx, by] =
+        f.dir === 0
+          ? [ends[k]!, ends[k + 1]!, ends[k + 2]!, ends[k + 3]!]
+          : [ends[k + 2]!, ends[k + 3]!, ends[k]!, ends[k + 1]!];
+      const x = ax + (bx - ax) * p;
+      const y = ay + (by - ay) * p;
+      if (x < -5 || y < -5 || x > w + 5 || y > hgt + 5) continue;
+      const path = dots[f.kind] ?? dots[0]!;
+      path.moveTo(x + 4, y);
+      path.arc(x, y, 4, 0, Math.PI * 2);
+      drawn++;
+    }
+    dots.forEach((path, k) => {
+      ctx.fillStyle = PROTOCOL_COLOURS[k]!;
+      ctx.fill(path);
+    });
+    this.flights = keep;
     // Drops.
     const live: typeof this.dropMarks = [];
     for (const d of this.dropMarks) {
@@ -701,6 +738,13 @@ function label(
 }
 
 const LINK_COLOURS = ['#8a94a6', '#0b5cad', '#c77700', '#c62828'] as const;
+
+/** How a link with utilisation `u` is drawn: colour level (high 4 bits) and width step (low 4 bits). */
+function linkLook(u: number): number {
+  const x = Math.min(1, Math.max(0, u));
+  const level = x < 0.02 ? 0 : x < 0.3 ? 1 : x < 0.7 ? 2 : 3;
+  return (level << 4) | Math.round(x * 10);
+}
 
 const GLYPH_COLOURS: Record<string, readonly [string, string]> = {
   host: ['#e8f0fe', '#0b5cad'],
