@@ -20,7 +20,7 @@ export const EN = {
   'ctl.stepHelp': 'Run the next event only (key: .)',
   'ctl.speed': 'Speed',
   'ctl.jump': 'Jump to',
-  'ctl.seconds': 'seconds',
+  'ctl.seconds': 'sec',
   'ctl.go': 'Go',
   'ctl.seed': 'Seed',
   'ctl.reset': 'Reset',
