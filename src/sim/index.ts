@@ -1,4 +1,5 @@
 export { EventQueue, ScheduledEvent } from './event-queue.ts';
+export { plainDeferred } from './plain-deferred.ts';
 export { Random } from './random.ts';
 export { type Deferred, Simulator, type SimulatorOptions } from './simulator.ts';
 export * from './time.ts';

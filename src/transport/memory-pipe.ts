@@ -9,6 +9,7 @@
  * Inside a simulation pass `sim.deferred.bind(sim)` as `deferred`, so readers resume at
  * the simulated instant the bytes were written. Outside, plain promises are used.
  */
+import { plainDeferred } from '../sim/plain-deferred.ts';
 import type { Deferred } from '../sim/simulator.ts';
 import { type ByteStream, StreamError, type StreamEndpoint } from './byte-stream.ts';
 
@@ -19,16 +20,6 @@ export interface MemoryPipeOptions {
   readonly deferred?: <T>() => Deferred<T>;
   readonly a?: StreamEndpoint;
   readonly b?: StreamEndpoint;
-}
-
-function plainDeferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
 }
 
 /** One direction: a bounded byte queue with one waiting reader and waiting writers. */

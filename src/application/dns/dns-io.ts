@@ -55,15 +55,7 @@ export interface DnsIo {
 }
 
 /** A plain-promise Deferred, for environments outside the simulator. */
-export function plainDeferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
+export { plainDeferred } from '../../sim/plain-deferred.ts';
 
 /**
  * A bounded receive queue with one waiting reader and a timeout, the part every

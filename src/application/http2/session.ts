@@ -11,6 +11,7 @@
  * octets exceed `streamHighWater`.
  */
 import type { Clock } from '../../sim/clock.ts';
+import { plainDeferred } from '../../sim/plain-deferred.ts';
 import type { Deferred } from '../../sim/simulator.ts';
 import type { TraceBus } from '../../sim/trace.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
@@ -40,16 +41,6 @@ export interface Http2SessionOptions {
   readonly outputBudget?: number;
   /** Queued octets per stream above which `waitWritable` waits. Default 65536. */
   readonly streamHighWater?: number;
-}
-
-export function plainDeferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
 }
 
 export class Http2Session {
