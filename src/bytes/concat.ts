@@ -10,3 +10,11 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Joins byte chunks, copying only when there is more than one: a single chunk comes back
+ * as it is (the same view, no copy), for callers that never write into the result.
+ */
+export function joinBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
+}

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../bytes/concat.ts';
 import { fromHex, toHex } from '../bytes/hex.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
@@ -41,27 +42,17 @@ const TIME_EXCEEDED_IP = fromHex(
   `45c00058f141000040010548c0a80101c0a8010a0b00c9fd00000000${toHex(PROBE_IP)}`,
 );
 /** A 1228-byte UDP datagram with DF (data: i & 0xff) towards the 1000-byte-MTU link... */
-const BIG_DF_IP = concat(
+const BIG_DF_IP = concatBytes([
   fromHex('450004cc000040004011615dc0a8010a0a0909099c42000704b87e13'),
   Uint8Array.from({ length: 1200 }, (_, i) => i & 0xff),
-);
+]);
 /** ...and the router's fragmentation needed with next-hop MTU 1000, cut to 576 bytes. */
-const FRAG_NEEDED_IP = concat(
+const FRAG_NEEDED_IP = concatBytes([
   fromHex('45c00240f17e000040010323c0a80101c0a8010a03044d6f000003e8'),
   BIG_DF_IP.subarray(0, 548),
-);
+]);
 /** A timestamp request (type 13), built by hand: an `other` message. */
 const TIMESTAMP_REQUEST = fromHex('0d00f29800010002000000640000000000000000');
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function icmpOf(ipBytes: Uint8Array): Uint8Array {
   const p = parseIpv4(ipBytes);
@@ -210,7 +201,7 @@ describe('serializeIcmp misuse', () => {
 describe('quoteOriginal', () => {
   it('quotes a short datagram whole, and never its link padding', () => {
     expect(quoteOriginal(PROBE_IP)).toEqual(PROBE_IP);
-    const padded = concat(DNS_QUERY_IP, new Uint8Array(7));
+    const padded = concatBytes([DNS_QUERY_IP, new Uint8Array(7)]);
     expect(quoteOriginal(padded)).toEqual(DNS_QUERY_IP);
     expect(quoteOriginal(padded).buffer).toBe(padded.buffer);
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../bytes/concat.ts';
 import { fromHex, toHex } from '../bytes/hex.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
@@ -20,23 +21,16 @@ import {
 // port unreachable it sent back after reassembling.
 const PATTERN = Uint8Array.from({ length: 2000 }, (_, i) => i & 0xff);
 const UDP_HEADER = fromHex('9c40270f07d8656a');
-const LINUX_FRAGMENT_1 = concat(
+const LINUX_FRAGMENT_1 = concatBytes([
   fromHex('450005dc6bdd2000401165d8c0a8010ac0a80101'),
   UDP_HEADER,
   PATTERN.subarray(0, 1472),
-);
-const LINUX_FRAGMENT_2 = concat(fromHex('450002246bdd00b9401188d7c0a8010ac0a80101'), PATTERN.subarray(1472));
-const WHOLE = concat(fromHex('450007ec6bdd0000401183c8c0a8010ac0a80101'), UDP_HEADER, PATTERN);
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+]);
+const LINUX_FRAGMENT_2 = concatBytes([
+  fromHex('450002246bdd00b9401188d7c0a8010ac0a80101'),
+  PATTERN.subarray(1472),
+]);
+const WHOLE = concatBytes([fromHex('450007ec6bdd0000401183c8c0a8010ac0a80101'), UDP_HEADER, PATTERN]);
 
 function mustParse(bytes: Uint8Array): Ipv4Packet {
   const p = parseIpv4(bytes);
@@ -81,7 +75,7 @@ describe('fragmentIpv4', () => {
   });
 
   it('returns a datagram that fits as a single view, ignoring trailing padding', () => {
-    const padded = concat(LINUX_FRAGMENT_2, new Uint8Array(10));
+    const padded = concatBytes([LINUX_FRAGMENT_2, new Uint8Array(10)]);
     const f = mustFragment(padded, 1500);
     expect(f).toHaveLength(1);
     expect(f[0]!.buffer).toBe(padded.buffer);

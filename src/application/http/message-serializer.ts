@@ -7,6 +7,7 @@
  * bytes — and a bad value throws a NetlabError, because it comes from local code and
  * letting it through would be header injection.
  */
+import { concatBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { isFieldValue, isReasonText, isTargetText, isToken, writeLatin1 } from './field-syntax.ts';
 import type { HeaderList } from './header-list.ts';
@@ -133,15 +134,7 @@ function withBody(
   } else if (body && body.length > 0) {
     parts.push(body);
   }
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

@@ -10,6 +10,7 @@
  * to retry: REFUSED_STREAM or above a GOAWAY's last stream id), 'h2-connection-closed',
  * 'h2-body-too-large'.
  */
+import { joinBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Deferred } from '../../sim/simulator.ts';
 import type { Time } from '../../sim/time.ts';
@@ -373,7 +374,7 @@ export class Http2Client {
   private complete(p: Pending, now: Time): void {
     this.pending.delete(p.streamId);
     const headers = p.headers ?? [];
-    const body = concat(p.chunks, p.size);
+    const body = joinBytes(p.chunks);
     const response: H2ClientResponse = {
       streamId: p.streamId,
       status: Number(headers.find((f) => f.name === ':status')?.value ?? 0),
@@ -415,17 +416,6 @@ export class Http2Client {
       bodyBytes: r.body.length,
     });
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Starts an HTTP/2 client on a connected stream (h2c prior knowledge, or TLS with ALPN h2). */

@@ -7,6 +7,7 @@
  * of CONTINUATION frames (empty ones cost the peer nothing and us a frame each — the
  * 2024 "CONTINUATION flood"). Either answers with ENHANCE_YOUR_CALM.
  */
+import { joinBytes } from '../../bytes/concat.ts';
 import type { HeadersFrame, PushPromiseFrame } from './frame.ts';
 import { connectionError, type H2Error } from './h2-error.ts';
 
@@ -62,13 +63,6 @@ export class HeaderBlock {
 
   /** The whole block (a view when it came in one frame). */
   bytes(): Uint8Array {
-    if (this.fragments.length === 1) return this.fragments[0]!;
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const p of this.fragments) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinBytes(this.fragments);
   }
 }

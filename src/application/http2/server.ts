@@ -11,6 +11,7 @@
  *
  * Left out: CONNECT, and 100-continue (HTTP/2 clients rarely wait for it).
  */
+import { joinBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
 import { Http2Connection } from './connection.ts';
@@ -221,7 +222,7 @@ export class Http2ServerConnection {
       return Promise.reject(new NetlabError('h2-body-too-large', `request body above ${this.maxBody}`));
     if (x.aborted)
       return Promise.reject(new NetlabError('h2-stream-reset', `stream ${x.streamId} was reset`));
-    if (x.ended) return Promise.resolve(concat(x.chunks));
+    if (x.ended) return Promise.resolve(joinBytes(x.chunks));
     const d = this.session.deferred<Uint8Array>();
     x.waiters.push(d);
     return d.promise;
@@ -232,7 +233,7 @@ export class Http2ServerConnection {
     if (!x || x.ended) return;
     x.ended = true;
     if (x.tooLarge) return;
-    const body = concat(x.chunks);
+    const body = joinBytes(x.chunks);
     for (const w of x.waiters) w.resolve(body);
     x.waiters = [];
   }
@@ -379,19 +380,6 @@ function pushRequest(parent: H2ServerRequest, path: string): HeaderField[] {
     { name: ':authority', value: parent.authority },
     { name: ':path', value: path },
   ];
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Starts serving HTTP/2 on an accepted stream (cleartext prior knowledge, or TLS with ALPN h2). */

@@ -4,6 +4,7 @@
  * zero window, path MTU discovery.
  */
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../bytes/concat.ts';
 import { MILLISECOND, SECOND } from '../../sim/time.ts';
 import type { TraceEventOf } from '../../sim/trace.ts';
 import type { StreamError } from '../byte-stream.ts';
@@ -28,13 +29,7 @@ async function readAll(s: TcpSocket): Promise<Uint8Array> {
     if (d === null) break;
     parts.push(d);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 describe('blocking-style sockets', () => {

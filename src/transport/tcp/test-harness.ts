@@ -5,6 +5,7 @@
  * passive side is created by the first SYN, as a listener would. Used by the machine's
  * unit tests; the layer tests run over real nodes.
  */
+import { concatBytes } from '../../bytes/concat.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
 import { Simulator } from '../../sim/simulator.ts';
 import { MILLISECOND, type Time } from '../../sim/time.ts';
@@ -145,14 +146,7 @@ class Side implements TcpConnectionHost {
 
   /** All bytes received so far, joined. */
   bytes(): Uint8Array {
-    const total = this.received.reduce((n, c) => n + c.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of this.received) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatBytes(this.received);
   }
 }
 
