@@ -19,7 +19,13 @@ import type { DnsIo, DnsServerAddress } from './dns-io.ts';
 import { type DnsMessage, type DnsQuestion, parseDnsMessage, serializeDnsMessage } from './dns-message.ts';
 import { sameName } from './dns-name.ts';
 import { queryOverStream } from './dns-stream.ts';
-import type { DnsIgnoredReason, DnsResponseKind, DnsRole, DnsTransportName } from './trace-events.ts';
+import type {
+  DnsIgnoredReason,
+  DnsQueryFields,
+  DnsResponseKind,
+  DnsRole,
+  DnsTransportName,
+} from './trace-events.ts';
 
 export interface ExchangeOptions {
   /** How long to wait for the answer, per transport attempt. */
@@ -88,6 +94,27 @@ export function responseKind(query: DnsQuestion, m: DnsMessage): { kind: DnsResp
 
 const MAX_PORT_TRIES = 16;
 
+/** What every trace event about one query carries: who asked whom, over what, and what. */
+function queryFields(
+  io: DnsIo,
+  role: DnsRole,
+  server: DnsServerAddress,
+  transport: DnsTransportName,
+  query: DnsMessage,
+): DnsQueryFields {
+  const q = query.questions[0];
+  return {
+    node: io.node,
+    role,
+    server: server.address,
+    port: server.port,
+    transport,
+    id: query.id,
+    qname: q?.name ?? '',
+    qtype: q ? typeName(q.type) : '',
+  };
+}
+
 function emitQuery(
   io: DnsIo,
   role: DnsRole,
@@ -97,18 +124,10 @@ function emitQuery(
 ): void {
   const t = io.trace;
   if (!t?.wants('dns.query')) return;
-  const q = m.questions[0];
   t.emit({
     type: 'dns.query',
     time: io.clock.now(),
-    node: io.node,
-    role,
-    server: server.address,
-    port: server.port,
-    transport,
-    id: m.id,
-    qname: q?.name ?? '',
-    qtype: q ? typeName(q.type) : '',
+    ...queryFields(io, role, server, transport, m),
     rd: m.rd,
   });
 }
@@ -124,19 +143,12 @@ function emitResponse(
 ): void {
   const t = io.trace;
   if (!t?.wants('dns.response')) return;
-  const q = query.questions[0]!;
-  const k = responseKind(q, m);
+  const k = responseKind(query.questions[0]!, m);
   t.emit({
     type: 'dns.response',
     time: io.clock.now(),
-    node: io.node,
-    role,
-    server: server.address,
-    port: server.port,
-    transport,
-    id: m.id,
-    qname: q.name,
-    qtype: typeName(q.type),
+    // The response's ID and question are the query's: only a matching answer is traced.
+    ...queryFields(io, role, server, transport, query),
     rcode: rcodeText(m),
     kind: k.kind,
     aa: m.aa,
@@ -163,19 +175,7 @@ function emitTimeout(
 ): void {
   const t = io.trace;
   if (!t?.wants('dns.timeout')) return;
-  const q = m.questions[0];
-  t.emit({
-    type: 'dns.timeout',
-    time: io.clock.now(),
-    node: io.node,
-    role,
-    server: server.address,
-    port: server.port,
-    transport,
-    id: m.id,
-    qname: q?.name ?? '',
-    qtype: q ? typeName(q.type) : '',
-  });
+  t.emit({ type: 'dns.timeout', time: io.clock.now(), ...queryFields(io, role, server, transport, m) });
 }
 
 function emitIgnored(io: DnsIo, from: DnsServerAddress, reason: DnsIgnoredReason): void {

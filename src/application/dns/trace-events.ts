@@ -14,28 +14,25 @@ export type DnsResponseKind = 'answer' | 'referral' | 'cname' | 'nxdomain' | 'no
 /** Why a datagram that arrived on a query's socket was not taken as its answer. */
 export type DnsIgnoredReason = 'wrong-source' | 'wrong-id' | 'wrong-question' | 'not-response' | 'malformed';
 
+/** What the events about one query (sent, answered, timed out) share. */
+export interface DnsQueryFields {
+  /** The node that asked. */
+  readonly node: string;
+  readonly role: DnsRole;
+  /** The server asked, and its port. */
+  readonly server: string;
+  readonly port: number;
+  readonly transport: DnsTransportName;
+  /** The query's ID (the answer's is the same). */
+  readonly id: number;
+  readonly qname: string;
+  readonly qtype: string;
+}
+
 declare module '../../sim/trace.ts' {
   interface TraceEventMap {
-    'dns.query': {
-      readonly node: string;
-      readonly role: DnsRole;
-      readonly server: string;
-      readonly port: number;
-      readonly transport: DnsTransportName;
-      readonly id: number;
-      readonly qname: string;
-      readonly qtype: string;
-      readonly rd: boolean;
-    };
-    'dns.response': {
-      readonly node: string;
-      readonly role: DnsRole;
-      readonly server: string;
-      readonly port: number;
-      readonly transport: DnsTransportName;
-      readonly id: number;
-      readonly qname: string;
-      readonly qtype: string;
+    'dns.query': DnsQueryFields & { readonly rd: boolean };
+    'dns.response': DnsQueryFields & {
       readonly rcode: string;
       readonly kind: DnsResponseKind;
       readonly aa: boolean;
@@ -47,16 +44,7 @@ declare module '../../sim/trace.ts' {
       readonly zone?: string;
       readonly rttNs: number;
     };
-    'dns.timeout': {
-      readonly node: string;
-      readonly role: DnsRole;
-      readonly server: string;
-      readonly port: number;
-      readonly transport: DnsTransportName;
-      readonly id: number;
-      readonly qname: string;
-      readonly qtype: string;
-    };
+    'dns.timeout': DnsQueryFields;
     'dns.ignored': {
       readonly node: string;
       readonly from: string;
