@@ -192,6 +192,31 @@ export function buildDnsHierarchy(net: DnsNetworkView, spec: DnsHierarchySpec): 
   return { zones, servers, resolvers, stubs, rootHints };
 }
 
+/**
+ * The NS records naming `p`'s servers, then an A record (glue) for each server whose name
+ * lies inside `within`: the apex NS set when `within` is `p`'s own origin, a delegation
+ * when it is the parent's (RFC 1034 §4.2.1).
+ */
+function nameServerRecords(p: Planned, within: string, ttl: number): DnsRecord[] {
+  const records: DnsRecord[] = p.ns.map((n) => ({
+    name: p.origin,
+    type: RecordType.NS,
+    class: 1,
+    ttl,
+    data: { kind: 'name', target: n.name },
+  }));
+  for (const n of p.ns)
+    if (isSubdomain(n.name, within))
+      records.push({
+        name: n.name,
+        type: RecordType.A,
+        class: 1,
+        ttl,
+        data: { kind: 'a', address: n.address },
+      });
+  return records;
+}
+
 /** What planning the zones gives: the zones, which node serves which, the root hints. */
 export interface PlannedDnsZones {
   readonly zones: ReadonlyMap<string, Zone>;
@@ -255,25 +280,7 @@ export function planDnsZones(
   for (const p of planned) {
     const parent = parentOf(p);
     if (!parent) continue;
-    const list = extra.get(parent)!;
-    const ttl = parent.ttl;
-    for (const n of p.ns)
-      list.push({
-        name: p.origin,
-        type: RecordType.NS,
-        class: 1,
-        ttl,
-        data: { kind: 'name', target: n.name },
-      });
-    for (const n of p.ns)
-      if (isSubdomain(n.name, parent.origin))
-        list.push({
-          name: n.name,
-          type: RecordType.A,
-          class: 1,
-          ttl,
-          data: { kind: 'a', address: n.address },
-        });
+    extra.get(parent)!.push(...nameServerRecords(p, parent.origin, parent.ttl));
   }
 
   const zones = new Map<string, Zone>();
@@ -301,24 +308,7 @@ export function planDnsZones(
           minimum: 300,
         },
       };
-      const own: DnsRecord[] = [soa];
-      for (const n of p.ns)
-        own.push({
-          name: p.origin,
-          type: RecordType.NS,
-          class: 1,
-          ttl,
-          data: { kind: 'name', target: n.name },
-        });
-      for (const n of p.ns)
-        if (isSubdomain(n.name, p.origin))
-          own.push({
-            name: n.name,
-            type: RecordType.A,
-            class: 1,
-            ttl,
-            data: { kind: 'a', address: n.address },
-          });
+      const own: DnsRecord[] = [soa, ...nameServerRecords(p, p.origin, ttl)];
       const more = zoneSpecRecords(p.spec);
       records = [...own, ...extra.get(p)!, ...more];
     }
