@@ -51,26 +51,63 @@ export function staticFiles(source: FileSource, options: StaticFilesOptions = {}
       return textResponse(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
     }
     if (!req.path.startsWith('/')) return textResponse(400, 'Bad Request');
-    let path = req.path;
-    let entry = await source.stat(path);
-    if (entry?.kind === 'directory') {
-      if (!path.endsWith('/')) {
-        const rawPath = req.target.startsWith('/') ? req.target.split('?')[0]! : path;
-        const location = `${rawPath}/${req.query ? `?${req.query}` : ''}`;
-        return {
-          status: 301,
-          headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8' },
-          body: 'Moved Permanently\n',
-        };
-      }
-      path = `${path}${index}`;
-      entry = await source.stat(path);
-    } else if (entry && path.endsWith('/')) {
-      entry = undefined; // '/file.html/' is not the file
+    const found = await findStaticFile(source, req.path, index);
+    if (found.kind === 'add-slash') {
+      const rawPath = req.target.startsWith('/') ? req.target.split('?')[0]! : req.path;
+      const location = `${rawPath}/${req.query ? `?${req.query}` : ''}`;
+      return {
+        status: 301,
+        headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8' },
+        body: 'Moved Permanently\n',
+      };
     }
-    if (entry?.kind !== 'file') return textResponse(404, 'Not Found');
-    return fileResponse(req.method, req.headers, path, entry, streamAbove, extra);
+    if (found.kind === 'missing') return textResponse(404, 'Not Found');
+    return fileResponse(req.method, req.headers, found.path, found.entry, streamAbove, extra);
   };
+}
+
+/** What a request path names in a FileSource, as a web server sees it. */
+export type StaticFileLookup =
+  | { readonly kind: 'file'; readonly path: string; readonly entry: Extract<FileEntry, { kind: 'file' }> }
+  /** A directory asked for without its trailing slash: to be redirected to `path/`. */
+  | { readonly kind: 'add-slash' }
+  | { readonly kind: 'missing' };
+
+/**
+ * The file `path` names: a directory (with its trailing slash) means its `index` file;
+ * a file asked for with a trailing slash is not that file. `path` is the file's own path.
+ */
+export async function findStaticFile(
+  source: FileSource,
+  path: string,
+  index: string,
+): Promise<StaticFileLookup> {
+  let entry = await source.stat(path);
+  if (entry?.kind === 'directory') {
+    if (!path.endsWith('/')) return { kind: 'add-slash' };
+    path = `${path}${index}`;
+    entry = await source.stat(path);
+  } else if (entry && path.endsWith('/')) {
+    entry = undefined; // '/file.html/' is not the file
+  }
+  return entry?.kind === 'file' ? { kind: 'file', path, entry } : { kind: 'missing' };
+}
+
+/**
+ * Conditional GET (RFC 9110 §13.1.2, §13.1.3, §13.2.2): whether the client's copy of
+ * `entry` is current. If-None-Match, when sent, decides alone; If-Modified-Since compares
+ * whole seconds, the resolution of an HTTP date.
+ */
+export function isNotModified(
+  entry: { readonly modified: number },
+  etag: string,
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+): boolean {
+  if (ifNoneMatch !== undefined) return noneMatchHits(ifNoneMatch, etag);
+  if (ifModifiedSince === undefined) return false;
+  const since = parseHttpDate(ifModifiedSince);
+  return since !== undefined && Math.floor(entry.modified / 1000) * 1000 <= since;
 }
 
 async function fileResponse(
@@ -86,13 +123,7 @@ async function fileResponse(
   const validators = { ETag: etag, 'Last-Modified': lastModified, ...extra };
   const inm = requestHeaders.get('if-none-match');
   const ims = requestHeaders.get('if-modified-since');
-  let notModified = false;
-  if (inm !== undefined) notModified = noneMatchHits(inm, etag);
-  else if (ims !== undefined) {
-    const since = parseHttpDate(ims);
-    notModified = since !== undefined && Math.floor(entry.modified / 1000) * 1000 <= since;
-  }
-  if (notModified) return { status: 304, headers: validators };
+  if (isNotModified(entry, etag, inm, ims)) return { status: 304, headers: validators };
   const headers = { 'Content-Type': mimeTypeOf(path), ...validators };
   if (method === 'HEAD') return { status: 200, headers, contentLength: entry.size };
   if (entry.stream && entry.size > streamAbove) {

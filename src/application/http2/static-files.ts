@@ -12,10 +12,10 @@
  * Left out: Range requests, compression, directory listings.
  */
 import type { FileSource } from '../http/file-source.ts';
-import { formatHttpDate, parseHttpDate } from '../http/http-date.ts';
+import { formatHttpDate } from '../http/http-date.ts';
 import { mimeTypeOf } from '../http/mime-types.ts';
 import { parseRequestTarget } from '../http/request-target.ts';
-import { fileEtag, noneMatchHits } from '../http/static-files.ts';
+import { fileEtag, findStaticFile, isNotModified } from '../http/static-files.ts';
 import type { H2Handler, H2ServerResponse } from './server.ts';
 
 export interface H2StaticFilesOptions {
@@ -43,31 +43,18 @@ export function h2StaticFiles(source: FileSource, options: H2StaticFilesOptions 
       return text(405, 'Method Not Allowed', { allow: 'GET, HEAD' });
     const target = parseRequestTarget(req.path);
     if (!target?.path.startsWith('/')) return text(400, 'Bad Request');
-    let path = target.path;
-    let entry = await source.stat(path);
-    if (entry?.kind === 'directory') {
-      if (!path.endsWith('/')) {
-        const location = `${req.path.split('?')[0]}/${target.query ? `?${target.query}` : ''}`;
-        return text(301, 'Moved Permanently', { location });
-      }
-      path = `${path}${index}`;
-      entry = await source.stat(path);
-    } else if (entry && path.endsWith('/')) {
-      entry = undefined;
+    const found = await findStaticFile(source, target.path, index);
+    if (found.kind === 'add-slash') {
+      const location = `${req.path.split('?')[0]}/${target.query ? `?${target.query}` : ''}`;
+      return text(301, 'Moved Permanently', { location });
     }
-    if (entry?.kind !== 'file') return text(404, 'Not Found');
+    if (found.kind === 'missing') return text(404, 'Not Found');
+    const { path, entry } = found;
     const etag = fileEtag(entry);
     const validators: Record<string, string> = { etag, 'last-modified': formatHttpDate(entry.modified) };
     for (const [k, v] of Object.entries(extra)) validators[k.toLowerCase()] = v;
-    const inm = req.header('if-none-match');
-    const ims = req.header('if-modified-since');
-    let notModified = false;
-    if (inm !== undefined) notModified = noneMatchHits(inm, etag);
-    else if (ims !== undefined) {
-      const since = parseHttpDate(ims);
-      notModified = since !== undefined && Math.floor(entry.modified / 1000) * 1000 <= since;
-    }
-    if (notModified) return { status: 304, headers: validators };
+    if (isNotModified(entry, etag, req.header('if-none-match'), req.header('if-modified-since')))
+      return { status: 304, headers: validators };
     const headers = {
       'content-type': mimeTypeOf(path),
       'content-length': String(entry.size),
