@@ -85,19 +85,7 @@ export class Http2Session {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const t = this.options.trace;
-    if (t?.bus.wants('h2.connection')) {
-      t.bus.emit({
-        type: 'h2.connection',
-        time: this.clock.now(),
-        node: t.node,
-        side: this.side,
-        connection: t.connection,
-        phase: 'open',
-        peer: `${this.stream.remote.address}:${this.stream.remote.port}`,
-        streams: 0,
-      });
-    }
+    this.traceConnection('open', 0);
     this.conn.initiate(this.clock.now());
     this.kick();
     this.readLoop().catch((err: unknown) => this.internalError(err));
@@ -252,7 +240,7 @@ export class Http2Session {
     this.transportClosed = true;
     this.cancelTimer?.();
     this.stream.close();
-    this.finishTrace();
+    this.traceConnection('close', this.conn.streamsOpened);
     for (const [, list] of this.writers) for (const d of list) d.resolve();
     this.writers.clear();
     this.done.resolve();
@@ -269,7 +257,7 @@ export class Http2Session {
     this.flushWaiters = [];
     for (const [, list] of this.writers) for (const d of list) d.resolve();
     this.writers.clear();
-    this.finishTrace();
+    this.traceConnection('close', this.conn.streamsOpened);
     this.done.resolve();
   }
 
@@ -343,7 +331,8 @@ export class Http2Session {
     }
   }
 
-  private finishTrace(): void {
+  /** The connection's opening or closing, with the streams opened on it so far. */
+  private traceConnection(phase: 'open' | 'close', streams: number): void {
     const t = this.options.trace;
     if (!t?.bus.wants('h2.connection')) return;
     t.bus.emit({
@@ -352,9 +341,9 @@ export class Http2Session {
       node: t.node,
       side: this.side,
       connection: t.connection,
-      phase: 'close',
+      phase,
       peer: `${this.stream.remote.address}:${this.stream.remote.port}`,
-      streams: this.conn.streamsOpened,
+      streams,
     });
   }
 }
