@@ -120,7 +120,9 @@ describe('netlab DNS commands: bad input', () => {
       `netlab serve dns: ${join(dir, 'nope.zone')}: No such file or directory\n`,
     ]);
     expect(netlab(['serve', 'dns', '--zone', zone]).status).toBe(2);
-    expect(netlab(['serve', 'ftp']).stderr).toBe("netlab serve: unknown protocol 'ftp' (known: dns, https, http, h2)\n");
+    expect(netlab(['serve', 'ftp']).stderr).toBe(
+      "netlab serve: unknown protocol 'ftp' (known: dns, https, http, h2)\n",
+    );
     const dig = netlab(['dig', '+frob', 'x']);
     expect([dig.status, dig.stderr.split('\n')[0]]).toEqual([1, 'Invalid option: +frob']);
   });

@@ -103,7 +103,9 @@ describe('netlab CLI', () => {
     expect(en.stdout).toMatch(/» Step 3: laptop sends ACK ack=\d+ \(m\+1\)/);
     expect(en.stdout).toMatch(/» HTTPS: before any HTTP, TLS secures the TCP connection\. ClientHello/);
     expect(readFileSync(join(dir, 't.pcap')).readUInt32LE(0)).toBe(0xa1b23c4d);
-    expect(readFileSync(join(dir, 't.keylog'), 'utf8')).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} /m);
+    expect(readFileSync(join(dir, 't.keylog'), 'utf8')).toMatch(
+      /^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} /m,
+    );
     const ko = netlab(['tour', '--no-web', '--no-pcap', '--lang', 'ko']);
     expect(ko.stdout).toContain('» 브라우저에 https://www.example.com/을(를) 입력하고 Enter를 누릅니다.');
     const http = netlab(['tour', '--no-web', '--no-pcap', '--http']);
