@@ -106,6 +106,38 @@ describe('curl over TLS in the lab', () => {
   });
 });
 
+describe('curl TLS options in the lab', () => {
+  it('--tls-max 1.2 and --ciphers pick TLS 1.2 and the suite; --tlsv1.3 --tls-max 1.2 has nothing to offer', async () => {
+    const l = new Lab(WEB);
+    const v12 = await l.sh('client', 'curl -sv --tls-max 1.2 https://web/');
+    expect(v12.status).toBe(0);
+    expect(v12.err).toContain('* TLSv1.2 (OUT), TLS handshake, Client hello (1):');
+    expect(v12.err).toContain('* TLSv1.2 (IN), TLS handshake, Server key exchange (12):');
+    expect(v12.err).toContain('* TLSv1.2 (OUT), TLS change cipher, Change cipher spec (1):');
+    expect(v12.err.find((x) => x.startsWith('* SSL connection using'))).toMatch(
+      /^\* SSL connection using TLSv1\.2 \/ ECDHE-ECDSA-AES\d+-GCM-SHA\d+$/,
+    );
+    const chacha = await l.sh(
+      'client',
+      'curl -sv --tls-max 1.2 --ciphers ECDHE-ECDSA-CHACHA20-POLY1305 https://web/',
+    );
+    expect(chacha.err).toContain('* SSL connection using TLSv1.2 / ECDHE-ECDSA-CHACHA20-POLY1305');
+    const none = await l.sh('client', 'curl -sS --tlsv1.3 --tls-max 1.2 https://web/');
+    expect(none.status).toBe(35);
+    expect(none.err).toEqual(['curl: (35) netlab TLS: no protocols available']);
+  });
+
+  it('--resolve pins a name to an address, as curl does', async () => {
+    const l = new Lab(WEB);
+    const r = await l.sh(
+      'client',
+      'curl -s --resolve www.example.test:443:10.0.2.80 -k https://www.example.test/',
+    );
+    expect(r.status).toBe(0);
+    expect(r.out).toEqual(['<h1>hi</h1>']);
+  });
+});
+
 describe('the browser over TLS in the lab', () => {
   it('loads https:// with the TLS handshake in its own waterfall column', async () => {
     const l = new Lab(WEB);

@@ -732,6 +732,8 @@ class CurlSession {
     const steps = new CurlTlsSteps(versions[0] ?? '1.3');
     const lines = () => curlTlsHandshakeLines(alpnOffered, steps.steps, trust);
     if (tls.problem) return fail(tls.problem, 0);
+    // --tlsv1.3 with --tls-max 1.2 leaves nothing: OpenSSL's "no protocols available".
+    if (versions.length === 0) return fail({ kind: 'handshake', message: 'no protocols available' }, 0);
     let shown = 0;
     this.printLines(lines());
     shown = lines().length;
