@@ -10,16 +10,9 @@ export function dissectArp(b: DissectionBuilder, at: number): void {
   const bytes = b.frame.subarray(at);
   const p = parseArp(bytes);
   if (p instanceof ProtocolError) {
-    b.add(
-      {
-        protocol: 'ARP',
-        title: 'Address Resolution Protocol',
-        offset: at,
-        length: bytes.length,
-        fields: [],
-        problem: `Malformed: ${p.message}`,
-      },
-      '[Malformed Packet]',
+    b.addMalformed(
+      { protocol: 'ARP', title: 'Address Resolution Protocol', offset: at, length: bytes.length },
+      p.message,
     );
     return;
   }

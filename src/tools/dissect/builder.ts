@@ -16,6 +16,14 @@ export class DissectionBuilder {
     if (info !== undefined) this.info = info;
   }
 
+  /**
+   * A layer too short or too broken to decode: no fields, `Malformed: <why>` as its
+   * problem, and Wireshark's `[Malformed Packet]` as the packet's info.
+   */
+  addMalformed(layer: Pick<Layer, 'protocol' | 'title' | 'offset' | 'length'>, why: string): void {
+    this.add({ ...layer, fields: [], problem: `Malformed: ${why}` }, '[Malformed Packet]');
+  }
+
   build(): Dissection {
     return {
       layers: this.layers,

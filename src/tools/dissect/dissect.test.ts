@@ -56,6 +56,17 @@ describe('dissect', () => {
     expect(dissect(ECHO_REQUEST.subarray(0, 10)).layers[0]!.problem).toMatch(/^Malformed/);
     expect(dissect(ECHO_REQUEST.subarray(0, 20)).layers[1]!.problem).toMatch(/^Malformed/);
     expect(dissect(ECHO_REQUEST.subarray(0, 40)).info).toBe('[Malformed Packet]');
+    // 14 + 6: the IPv4 layer has 6 of its 20 header bytes, and nothing is decoded.
+    const short = dissect(ECHO_REQUEST.subarray(0, 20));
+    expect(short.layers[1]).toEqual({
+      protocol: 'IPv4',
+      title: 'Internet Protocol Version 4',
+      offset: 14,
+      length: 6,
+      fields: [],
+      problem: 'Malformed: shorter than a 20-byte header',
+    });
+    expect([short.protocol, short.info]).toEqual(['IPv4', '[Malformed Packet]']);
   });
 
   it('never throws on random bytes', () => {

@@ -161,17 +161,7 @@ export function dissectDns(b: DissectionBuilder, at: number, end: number): void 
   const msg = b.frame.subarray(at, end);
   const m = parseDnsMessage(msg);
   if (m instanceof ProtocolError) {
-    b.add(
-      {
-        protocol: 'DNS',
-        title: 'Domain Name System',
-        offset: at,
-        length: end - at,
-        fields: [],
-        problem: `Malformed: ${m.message}`,
-      },
-      '[Malformed Packet]',
-    );
+    b.addMalformed({ protocol: 'DNS', title: 'Domain Name System', offset: at, length: end - at }, m.message);
     return;
   }
   const counts = [0, 1, 2, 3].map((i) => (msg[4 + 2 * i]! << 8) | msg[5 + 2 * i]!);

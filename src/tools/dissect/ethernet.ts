@@ -19,16 +19,9 @@ export function macName(mac: number): string {
 export function dissectEthernet(b: DissectionBuilder): void {
   const f = b.frame;
   if (f.length < 14) {
-    b.add(
-      {
-        protocol: 'ETH',
-        title: 'Ethernet II',
-        offset: 0,
-        length: f.length,
-        fields: [],
-        problem: 'Malformed: frame shorter than 14 bytes',
-      },
-      '[Malformed Packet]',
+    b.addMalformed(
+      { protocol: 'ETH', title: 'Ethernet II', offset: 0, length: f.length },
+      'frame shorter than 14 bytes',
     );
     return;
   }

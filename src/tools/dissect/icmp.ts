@@ -40,16 +40,9 @@ export function dissectIcmp(b: DissectionBuilder, at: number, ip: IpContext): vo
   const f = b.frame;
   const end = ip.end;
   if (end - at < 8) {
-    b.add(
-      {
-        protocol: 'ICMP',
-        title: 'Internet Control Message Protocol',
-        offset: at,
-        length: end - at,
-        fields: [],
-        problem: 'Malformed: shorter than 8 bytes',
-      },
-      '[Malformed Packet]',
+    b.addMalformed(
+      { protocol: 'ICMP', title: 'Internet Control Message Protocol', offset: at, length: end - at },
+      'shorter than 8 bytes',
     );
     return;
   }

@@ -21,16 +21,9 @@ export interface IpContext {
 export function dissectIpv4(b: DissectionBuilder, at: number): void {
   const f = b.frame;
   if (f.length < at + 20) {
-    b.add(
-      {
-        protocol: 'IPv4',
-        title: 'Internet Protocol Version 4',
-        offset: at,
-        length: f.length - at,
-        fields: [],
-        problem: 'Malformed: shorter than a 20-byte header',
-      },
-      '[Malformed Packet]',
+    b.addMalformed(
+      { protocol: 'IPv4', title: 'Internet Protocol Version 4', offset: at, length: f.length - at },
+      'shorter than a 20-byte header',
     );
     return;
   }

@@ -76,16 +76,9 @@ export function dissectTcp(b: DissectionBuilder, at: number, ip: IpContext): voi
   const f = b.frame;
   const avail = ip.end - at;
   if (avail < 20) {
-    b.add(
-      {
-        protocol: 'TCP',
-        title: 'Transmission Control Protocol',
-        offset: at,
-        length: avail,
-        fields: [],
-        problem: 'Malformed: shorter than 20 bytes',
-      },
-      '[Malformed Packet]',
+    b.addMalformed(
+      { protocol: 'TCP', title: 'Transmission Control Protocol', offset: at, length: avail },
+      'shorter than 20 bytes',
     );
     return;
   }

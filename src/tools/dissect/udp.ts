@@ -10,16 +10,9 @@ export function dissectUdp(b: DissectionBuilder, at: number, ip: IpContext): voi
   const f = b.frame;
   const avail = ip.end - at;
   if (avail < 8) {
-    b.add(
-      {
-        protocol: 'UDP',
-        title: 'User Datagram Protocol',
-        offset: at,
-        length: avail,
-        fields: [],
-        problem: 'Malformed: shorter than 8 bytes',
-      },
-      '[Malformed Packet]',
+    b.addMalformed(
+      { protocol: 'UDP', title: 'User Datagram Protocol', offset: at, length: avail },
+      'shorter than 8 bytes',
     );
     return;
   }
