@@ -23,6 +23,7 @@ import type { DigCommandLine, DigLookup } from './dig-options.ts';
 import {
   askServers,
   buildQuery,
+  communicationsError,
   type DnsToolEnvironment,
   searchCandidates,
   type ToolServer,
@@ -91,9 +92,7 @@ export async function runDig(io: DnsIo, cmd: DigCommandLine, env: DnsToolEnviron
             return;
           }
           onlyTcpRefusals = false;
-          const why =
-            f.error === 'timeout' ? 'timed out' : f.error === 'refused' ? 'connection refused' : f.detail;
-          env.out(`;; communications error to ${server.address}#${server.port}: ${why}`);
+          env.out(communicationsError(f, server));
         },
       );
       if (!got) {

@@ -17,7 +17,13 @@ import { hostMessageLines, hostServerLines } from '../format/host.ts';
 import { integerValue, stringValue } from '../shell/option-values.ts';
 import { parseOptions } from '../shell/options.ts';
 import { reverseName } from './dig-options.ts';
-import { askServers, buildQuery, type DnsToolEnvironment, type ToolServer } from './query-loop.ts';
+import {
+  askServers,
+  buildQuery,
+  communicationsError,
+  type DnsToolEnvironment,
+  type ToolServer,
+} from './query-loop.ts';
 
 export const HOST_USAGE: readonly string[] = [
   'Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]',
@@ -115,11 +121,7 @@ export async function runHost(io: DnsIo, argv: readonly string[], env: DnsToolEn
       buildQuery(qname, type, 1, { rd: !o.norecurse }),
       servers,
       options,
-      (f, server) => {
-        const why =
-          f.error === 'timeout' ? 'timed out' : f.error === 'refused' ? 'connection refused' : f.detail;
-        env.out(`;; communications error to ${server.address}#${server.port}: ${why}`);
-      },
+      (f, server) => env.out(communicationsError(f, server)),
     );
     if (!got) {
       env.out(';; no servers could be reached');

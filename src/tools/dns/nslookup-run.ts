@@ -23,7 +23,13 @@ import {
   nslookupServerLines,
 } from '../format/nslookup.ts';
 import { reverseName } from './dig-options.ts';
-import { askServers, buildQuery, type DnsToolEnvironment, type ToolServer } from './query-loop.ts';
+import {
+  askServers,
+  buildQuery,
+  communicationsError,
+  type DnsToolEnvironment,
+  type ToolServer,
+} from './query-loop.ts';
 
 export const NSLOOKUP_USAGE: readonly string[] = [
   'Usage:',
@@ -113,11 +119,7 @@ export async function runNslookup(
       buildQuery(q.name, q.type, 1, { rd: o.recurse }),
       servers,
       { timeout: o.timeout, tries: o.tries, tcp: o.tcp },
-      (f, server) => {
-        const why =
-          f.error === 'timeout' ? 'timed out' : f.error === 'refused' ? 'connection refused' : f.detail;
-        env.out(`;; communications error to ${server.address}#${server.port}: ${why}`);
-      },
+      (f, server) => env.out(communicationsError(f, server)),
     );
     if (!got) {
       env.out(';; no servers could be reached');

@@ -104,6 +104,20 @@ export async function askServers(
   return undefined;
 }
 
+/**
+ * What BIND's tools print for a try that got no answer:
+ * `;; communications error to 10.0.0.53#53: timed out` (or `connection refused`).
+ */
+export function communicationsError(failure: Failed, server: ToolServer): string {
+  const why =
+    failure.error === 'timeout'
+      ? 'timed out'
+      : failure.error === 'refused'
+        ? 'connection refused'
+        : failure.detail;
+  return `;; communications error to ${server.address}#${server.port}: ${why}`;
+}
+
 /** The names to try for `name` with a search list (resolv.conf(5) ndots rule). */
 export function searchCandidates(name: string, search: readonly string[], ndots: number): string[] {
   if (name.endsWith('.')) return [name];
