@@ -8,7 +8,7 @@ import { WOULD_BLOCK } from '../pollable.ts';
 import { Poller } from '../poller.ts';
 import type { TcpListener } from '../tcp/tcp-listener.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
-import { type IoServer, type IoServerOptions, newStats } from './server-options.ts';
+import { acceptPending, type IoServer, type IoServerOptions, newStats, writeRest } from './server-options.ts';
 
 interface Conn {
   got: number;
@@ -28,17 +28,10 @@ export function eventDrivenServer(o: IoServerOptions): IoServer {
       const events = await poller.wait();
       for (const e of events) {
         if (e.target === listener) {
-          for (;;) {
-            stats.calls++;
-            const s = listener.tryAccept();
-            if (s === WOULD_BLOCK) {
-              stats.wouldBlock++;
-              break;
-            }
-            stats.accepted++;
+          acceptPending(listener, stats, (s) => {
             conns.set(s, { got: 0, out: -1 });
             poller.add(s, { readable: true });
-          }
+          });
           continue;
         }
         const s = e.target as TcpSocket;
@@ -46,15 +39,7 @@ export function eventDrivenServer(o: IoServerOptions): IoServer {
         if (!c) continue;
         try {
           if (c.out >= 0) {
-            stats.calls++;
-            const n = s.tryWrite(response, c.out);
-            if (n === WOULD_BLOCK) stats.wouldBlock++;
-            else c.out += n;
-            if (c.out >= response.length) {
-              c.out = -1;
-              stats.requests++;
-              poller.add(s, { readable: true });
-            }
+            if (writeRest(s, c, response, stats)) poller.add(s, { readable: true });
             continue;
           }
           stats.calls++;

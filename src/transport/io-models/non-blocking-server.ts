@@ -8,7 +8,7 @@
 import type { Time } from '../../sim/time.ts';
 import { WOULD_BLOCK } from '../pollable.ts';
 import type { TcpSocket } from '../tcp/tcp-socket.ts';
-import { type IoServer, type IoServerOptions, newStats } from './server-options.ts';
+import { acceptPending, type IoServer, type IoServerOptions, newStats, writeRest } from './server-options.ts';
 
 interface Conn {
   readonly s: TcpSocket;
@@ -25,28 +25,12 @@ export function nonBlockingServer(o: IoServerOptions & { readonly pollInterval: 
   let open = true;
   const sweep = async (): Promise<void> => {
     while (open) {
-      for (;;) {
-        stats.calls++;
-        const s = listener.tryAccept();
-        if (s === WOULD_BLOCK) {
-          stats.wouldBlock++;
-          break;
-        }
-        stats.accepted++;
-        conns.push({ s, got: 0, out: -1 });
-      }
+      acceptPending(listener, stats, (s) => conns.push({ s, got: 0, out: -1 }));
       for (let i = 0; i < conns.length; i++) {
         const c = conns[i]!;
         try {
           if (c.out >= 0) {
-            stats.calls++;
-            const n = c.s.tryWrite(response, c.out);
-            if (n === WOULD_BLOCK) stats.wouldBlock++;
-            else c.out += n;
-            if (c.out >= response.length) {
-              c.out = -1;
-              stats.requests++;
-            }
+            writeRest(c.s, c, response, stats);
             continue;
           }
           stats.calls++;
