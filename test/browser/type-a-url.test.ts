@@ -8,27 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { installWebServer, simBrowser } from '../../src/application/browser/index.ts';
 import { buildDnsHierarchy } from '../../src/application/dns/dns-hierarchy.ts';
 import { formatIpv4Address } from '../../src/internet/ipv4-address.ts';
-import { Network } from '../../src/lab/network.ts';
-import type { ScenarioSpec } from '../../src/lab/scenario/spec.ts';
 import { star } from '../../src/lab/topology/star.ts';
+import { topologyNetwork } from '../../src/lab/topology/test-network.ts';
 import { MILLISECOND, SECOND } from '../../src/sim/time.ts';
 import { TCP } from '../../src/transport/tcp/tcp-layer.ts';
 
 function lab() {
   const topo = star({ hosts: 6, centre: 'router', link: { delay: 5 * MILLISECOND } });
-  const spec: ScenarioSpec = {
-    name: 'type-a-url',
-    description: '',
-    descriptionKo: '',
-    seed: 3,
-    duration: 600 * SECOND,
-    routing: 'static',
-    convergence: 0,
-    nodes: topo.nodes,
-    links: topo.links,
-    script: [],
-  };
-  const net = new Network(spec);
+  const net = topologyNetwork(topo, { seed: 3 });
   const web = formatIpv4Address(net.hostAddress('h6')!);
   buildDnsHierarchy(net, {
     zones: [

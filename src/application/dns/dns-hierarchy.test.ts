@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv4Address } from '../../internet/ipv4-address.ts';
-import { Network } from '../../lab/network.ts';
-import type { ScenarioSpec } from '../../lab/scenario/spec.ts';
 import { star } from '../../lab/topology/star.ts';
+import { topologyNetwork } from '../../lab/topology/test-network.ts';
 import type { TraceEventOf } from '../../sim/trace.ts';
 import { MILLISECOND, SECOND } from '../../sim/time.ts';
 import { memoryPipe } from '../../transport/memory-pipe.ts';
@@ -14,19 +13,7 @@ import { DNS_SERVER, RESOLVER } from './dns-sim.ts';
 // own subnet behind router r1 (10.1.i.2, gateway 10.1.i.1).
 function lab(options: { tcp?: boolean } = {}) {
   const topo = star({ hosts: 5, centre: 'router', link: { delay: 5 * MILLISECOND } });
-  const spec: ScenarioSpec = {
-    name: 'dns',
-    description: '',
-    descriptionKo: '',
-    seed: 7,
-    duration: 600 * SECOND,
-    routing: 'static',
-    convergence: 0,
-    nodes: topo.nodes,
-    links: topo.links,
-    script: [],
-  };
-  const net = new Network(spec);
+  const net = topologyNetwork(topo, { seed: 7 });
   const big = Array.from({ length: 40 }, (_, i) => `big TXT "line ${i} ${'y'.repeat(40)}"`).join('\n');
   const connect = options.tcp
     ? () => (address: string) => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Network } from '../../lab/network.ts';
-import type { ScenarioSpec } from '../../lab/scenario/spec.ts';
 import { star } from '../../lab/topology/star.ts';
+import { topologyNetwork } from '../../lab/topology/test-network.ts';
 import { MILLISECOND, SECOND } from '../../sim/time.ts';
 import { RecordType } from './dns-constants.ts';
 import { buildDnsHierarchy } from './dns-hierarchy.ts';
@@ -11,19 +10,7 @@ import { DNS_SERVER, MAX_TCP_CLIENTS, RESOLVER } from './dns-sim.ts';
 // h1 root, h2 com, h3 example.com, h4 resolver, h5 client, h6 runs nothing. 10.1.i.2.
 function lab() {
   const topo = star({ hosts: 6, centre: 'router', link: { delay: 5 * MILLISECOND } });
-  const spec: ScenarioSpec = {
-    name: 'dns-sim',
-    description: '',
-    descriptionKo: '',
-    seed: 11,
-    duration: 600 * SECOND,
-    routing: 'static',
-    convergence: 0,
-    nodes: topo.nodes,
-    links: topo.links,
-    script: [],
-  };
-  const net = new Network(spec);
+  const net = topologyNetwork(topo, { seed: 11 });
   const big = Array.from({ length: 40 }, (_, i) => `big TXT "line ${i} ${'y'.repeat(40)}"`).join('\n');
   buildDnsHierarchy(net, {
     zones: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Network } from '../../lab/network.ts';
 import { star } from '../../lab/topology/star.ts';
+import { topologyNetwork } from '../../lab/topology/test-network.ts';
 import { MILLISECOND, SECOND } from '../../sim/time.ts';
 import { Rcode, RecordType } from './dns-constants.ts';
 import { buildDnsHierarchy } from './dns-hierarchy.ts';
@@ -11,18 +11,7 @@ import { RecursiveResolver } from './recursive-resolver.ts';
 // provider.net, so the com zone holds no glue for them; h4 the resolver.
 function lab() {
   const topo = star({ hosts: 4, centre: 'router' });
-  const net = new Network({
-    name: 'r',
-    description: '',
-    descriptionKo: '',
-    seed: 11,
-    duration: 0,
-    routing: 'static',
-    convergence: 0,
-    nodes: topo.nodes,
-    links: topo.links,
-    script: [],
-  });
+  const net = topologyNetwork(topo, { seed: 11 });
   const dns = buildDnsHierarchy(net, {
     zones: [
       { origin: '.', servers: ['h1'] },

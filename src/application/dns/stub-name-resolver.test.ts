@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpv4Address } from '../../internet/ipv4-address.ts';
-import { Network } from '../../lab/network.ts';
-import type { ScenarioSpec } from '../../lab/scenario/spec.ts';
 import { star } from '../../lab/topology/star.ts';
+import { topologyNetwork } from '../../lab/topology/test-network.ts';
 import { MILLISECOND, SECOND } from '../../sim/time.ts';
 import { NAME_RESOLVER } from '../../transport/name-resolver.ts';
 import { buildDnsHierarchy } from './dns-hierarchy.ts';
@@ -13,19 +12,7 @@ import { EAI_AGAIN, EAI_FAIL, EAI_NONAME, lookupErrorText } from './stub-name-re
 // client that asks h3 (authoritative only) directly. Hosts are 10.1.i.2 behind r1.
 function lab() {
   const topo = star({ hosts: 6, centre: 'router', link: { delay: 2 * MILLISECOND } });
-  const spec: ScenarioSpec = {
-    name: 'names',
-    description: '',
-    descriptionKo: '',
-    seed: 3,
-    duration: 600 * SECOND,
-    routing: 'static',
-    convergence: 0,
-    nodes: topo.nodes,
-    links: topo.links,
-    script: [],
-  };
-  const net = new Network(spec);
+  const net = topologyNetwork(topo, { seed: 3 });
   buildDnsHierarchy(net, {
     zones: [
       { origin: '.', servers: ['h1'] },
