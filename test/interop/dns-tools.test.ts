@@ -7,13 +7,11 @@
  * Skips with a loud warning when dig is not installed.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDigArgs, realDig, realHost, realNslookupArgs } from '../../src/real/dns-client.ts';
-import { type DnsServerHandle, serveDns } from '../../src/real/dns-server.ts';
+import type { DnsServerHandle } from '../../src/real/dns-server.ts';
+import { maskDigRunFields, serveZone } from './dig-helpers.ts';
 
 const run = promisify(execFile);
 const has = (tool: string, arg: string) => spawnSync(tool, [arg], { stdio: 'ignore' }).error === undefined;
@@ -44,28 +42,15 @@ let closedPort: number;
 
 beforeAll(async () => {
   if (!hasDig) return;
-  const dir = mkdtempSync(join(tmpdir(), 'netlab-dns-tools-'));
-  const file = join(dir, 'example.com.zone');
-  writeFileSync(file, ZONE);
-  const probe = await serveDns({ port: 0, zoneFiles: [file] });
+  const probe = await serveZone(ZONE, 'netlab-dns-tools-');
   closedPort = probe.port;
   await probe.close();
-  server = await serveDns({ port: 0, zoneFiles: [file] });
+  server = await serveZone(ZONE, 'netlab-dns-tools-');
 });
 
 afterAll(async () => {
   await server?.close();
 });
-
-function mask(lines: readonly string[]): string[] {
-  return lines.map((l) =>
-    l
-      .replace(/^; <<>> DiG \S+ <<>>/, '; <<>> DiG X <<>>')
-      .replace(/, id: \d+$/, ', id: X')
-      .replace(/^;; Query time: \d+ msec$/, ';; Query time: X msec')
-      .replace(/^;; WHEN: .*$/, ';; WHEN: X'),
-  );
-}
 
 async function real(
   tool: string,
@@ -88,7 +73,7 @@ async function real(
 async function sameDig(args: string[]): Promise<string[]> {
   const theirs = await real('dig', args);
   const ours = await realDig(parseDigArgs(args));
-  expect(mask(ours.lines), args.join(' ')).toEqual(mask(theirs.lines));
+  expect(maskDigRunFields(ours.lines), args.join(' ')).toEqual(maskDigRunFields(theirs.lines));
   expect(ours.status, args.join(' ')).toBe(theirs.status);
   return theirs.lines;
 }

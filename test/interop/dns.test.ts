@@ -7,13 +7,11 @@
  * Skips with a loud warning when dig is not installed (CI installs dnsutils).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDigArgs, realDig, realNslookup } from '../../src/real/dns-client.ts';
-import { type DnsServerHandle, serveDns } from '../../src/real/dns-server.ts';
+import type { DnsServerHandle } from '../../src/real/dns-server.ts';
+import { maskDigRunFields, serveZone } from './dig-helpers.ts';
 
 const run = promisify(execFile);
 const hasDig = spawnSync('dig', ['-v'], { stdio: 'ignore' }).status === 0;
@@ -44,25 +42,12 @@ let server: DnsServerHandle;
 
 beforeAll(async () => {
   if (!hasDig) return;
-  const dir = mkdtempSync(join(tmpdir(), 'netlab-dns-'));
-  const file = join(dir, 'example.com.zone');
-  writeFileSync(file, ZONE);
-  server = await serveDns({ port: 0, zoneFiles: [file] });
+  server = await serveZone(ZONE, 'netlab-dns-');
 });
 
 afterAll(async () => {
   await server?.close();
 });
-
-function mask(lines: readonly string[]): string[] {
-  return lines.map((l) =>
-    l
-      .replace(/^; <<>> DiG \S+ <<>>/, '; <<>> DiG X <<>>')
-      .replace(/, id: \d+$/, ', id: X')
-      .replace(/^;; Query time: \d+ msec$/, ';; Query time: X msec')
-      .replace(/^;; WHEN: .*$/, ';; WHEN: X'),
-  );
-}
 
 async function realDigLines(args: string[]): Promise<{ lines: string[]; status: number }> {
   try {
@@ -83,7 +68,7 @@ async function compare(question: string[]): Promise<string[]> {
   const real = await realDigLines(args);
   const ours = await realDig(parseDigArgs(args));
   expect(real.lines.length).toBeGreaterThan(0);
-  expect(mask(ours.lines)).toEqual(mask(real.lines));
+  expect(maskDigRunFields(ours.lines)).toEqual(maskDigRunFields(real.lines));
   expect(ours.status).toBe(real.status);
   return real.lines;
 }
@@ -117,7 +102,7 @@ describe.skipIf(!hasDig)('real dig against netlab serve dns, and netlab dig besi
 
   it('NXDOMAIN with the SOA in the authority section', async () => {
     const lines = await compare(['nope.example.com']);
-    expect(mask(lines)).toContain(';; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: X');
+    expect(maskDigRunFields(lines)).toContain(';; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: X');
     expect(lines).toContain(
       'example.com.\t\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. 2024010101 7200 3600 1209600 300',
     );
