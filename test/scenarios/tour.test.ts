@@ -10,17 +10,15 @@ import { SECOND } from '../../src/sim/time.ts';
 import { dissect } from '../../src/tools/dissect/index.ts';
 import { exampleSpec } from './run-example.ts';
 
-describe('the plain-HTTP tour', async () => {
-  const run = new ScenarioRun(exampleSpec('tour-http'));
+/**
+ * Runs an example with the narrator on the laptop (`watch` subscribes to the trace first):
+ * what it said, in English, and `find` for the first line matching a pattern.
+ */
+async function narrate(example: string, watch: (run: ScenarioRun) => void) {
+  const run = new ScenarioRun(exampleSpec(example));
   const story: Narration[] = [];
   const narrator = new TourNarrator(run.sim, run.network, 'laptop', (n) => story.push(n));
-  const syns: { seq: number; ack: number; flags: number; dir: string }[] = [];
-  run.sim.trace.on('link.tx', (e) => {
-    if (e.node !== 'laptop' && !(e.node === 'home-router' && e.iface === 'eth0')) return;
-    const tcp = dissect(e.frame).layers[2]?.decoded;
-    if (tcp?.kind === 'tcp' && syns.length < 3)
-      syns.push({ seq: tcp.seq, ack: tcp.ack, flags: tcp.flags, dir: e.node });
-  });
+  watch(run);
   const result = await run.run();
   narrator.stop();
   const text = story.map((s) => s.en);
@@ -29,6 +27,19 @@ describe('the plain-HTTP tour', async () => {
     if (i < 0) throw new Error(`no narration matching ${re}`);
     return i;
   };
+  return { result, story, text, find };
+}
+
+describe('the plain-HTTP tour', async () => {
+  const syns: { seq: number; ack: number; flags: number; dir: string }[] = [];
+  const { result, story, text, find } = await narrate('tour-http', (run) => {
+    run.sim.trace.on('link.tx', (e) => {
+      if (e.node !== 'laptop' && !(e.node === 'home-router' && e.iface === 'eth0')) return;
+      const tcp = dissect(e.frame).layers[2]?.decoded;
+      if (tcp?.kind === 'tcp' && syns.length < 3)
+        syns.push({ seq: tcp.seq, ack: tcp.ack, flags: tcp.flags, dir: e.node });
+    });
+  });
 
   it('tells the story in the order it happens: URL, DNS, ARP, TCP handshake, HTTP, page, close, TIME-WAIT', () => {
     const order = [
@@ -93,33 +104,24 @@ describe('the plain-HTTP tour', async () => {
 });
 
 describe('the tour (HTTPS)', async () => {
-  const run = new ScenarioRun(exampleSpec('tour'));
-  const story: Narration[] = [];
-  const narrator = new TourNarrator(run.sim, run.network, 'laptop', (n) => story.push(n));
   const hellos: { type: string; random?: string; length: number }[] = [];
   const chains: string[][] = [];
   let rst = 0;
-  run.sim.trace.on('tls.handshake', (e) => {
-    if (e.node !== 'laptop' || hellos.length >= 2) return;
-    if (e.details.type === 'ClientHello' || e.details.type === 'ServerHello')
-      hellos.push({ type: e.details.type, random: e.details.random, length: e.length });
+  const { result, story, text, find } = await narrate('tour', (run) => {
+    run.sim.trace.on('tls.handshake', (e) => {
+      if (e.node !== 'laptop' || hellos.length >= 2) return;
+      if (e.details.type === 'ClientHello' || e.details.type === 'ServerHello')
+        hellos.push({ type: e.details.type, random: e.details.random, length: e.length });
+    });
+    run.sim.trace.on('tls.established', (e) => {
+      if (e.node === 'laptop') chains.push([...e.peerChain]);
+    });
+    run.sim.trace.on('link.tx', (e) => {
+      if (e.node !== 'laptop') return;
+      const tcp = dissect(e.frame).layers[2]?.decoded;
+      if (tcp?.kind === 'tcp' && (tcp.flags & 0x04) !== 0) rst++;
+    });
   });
-  run.sim.trace.on('tls.established', (e) => {
-    if (e.node === 'laptop') chains.push([...e.peerChain]);
-  });
-  run.sim.trace.on('link.tx', (e) => {
-    if (e.node !== 'laptop') return;
-    const tcp = dissect(e.frame).layers[2]?.decoded;
-    if (tcp?.kind === 'tcp' && (tcp.flags & 0x04) !== 0) rst++;
-  });
-  const result = await run.run();
-  narrator.stop();
-  const text = story.map((s) => s.en);
-  const find = (re: RegExp) => {
-    const i = text.findIndex((t) => re.test(t));
-    if (i < 0) throw new Error(`no narration matching ${re}`);
-    return i;
-  };
 
   it('tells the story in order: URL, DNS, TCP, each TLS handshake message and the certificate check, HTTP, page, close', () => {
     const order = [
