@@ -250,6 +250,51 @@ describe('connections per protocol', () => {
     expect(lab.server.accepted).toEqual({ http1: 0, h2: 1 });
   });
 
+  it('HTTP/2 server push: pushed resources come from the push cache, a round trip sooner; --no-push refuses them', async () => {
+    const files = {
+      '/index.html':
+        '<html><head><link rel="stylesheet" href="/site.css"><script src="/app.js"></script></head><body></body></html>',
+      '/site.css': 'body { color: red }',
+      '/app.js': 'console.log(1)',
+    };
+    const run = async (push: boolean) => {
+      const lab = webLab(files, { server: { push: { '/': ['/site.css', '/app.js'] } } });
+      const requests: string[] = [];
+      lab.sim.trace.on('h2.frame', (e) => {
+        if (
+          e.node === 'client' &&
+          e.side === 'client' &&
+          e.direction === 'sent' &&
+          e.frameType === 'HEADERS'
+        ) {
+          requests.push(String(e.streamId));
+        }
+      });
+      const page = await load(
+        lab,
+        simBrowser(lab.network.requireNode('client'), { protocol: 'h2', push }),
+        URL0,
+      );
+      return { page, requests };
+    };
+    const on = await run(true);
+    const off = await run(false);
+    const [doc, css, js] = on.page.resources;
+    expect(on.page.resources.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect([doc!.pushed, css!.pushed, js!.pushed]).toEqual([undefined, true, true]);
+    // The browser sent no request for them: only the page's HEADERS went out.
+    expect(css!.requestStart).toBeUndefined();
+    expect(on.requests).toEqual(['1']);
+    expect(off.page.resources.every((r) => r.pushed === undefined && r.status === 200)).toBe(true);
+    expect(off.requests).toHaveLength(3);
+    // Pushed: the page is complete about one RTT sooner.
+    expect(off.page.loadTime - on.page.loadTime).toBeGreaterThan(0.8 * RTT);
+    expect(off.page.loadTime - on.page.loadTime).toBeLessThan(1.5 * RTT);
+    // The waterfall says so.
+    const { waterfallLines } = await import('../../src/tools/format/waterfall.ts');
+    expect(waterfallLines(on.page, { barWidth: 0 }).filter((l) => / #1 push$/.test(l))).toHaveLength(2);
+  });
+
   it('opens new connections after the server closed the idle ones', async () => {
     const lab = webLab(twenty, { server: { idleTimeout: 5 * SECOND } });
     const browser = simBrowser(lab.network.requireNode('client'));

@@ -74,7 +74,7 @@ it('answers bad options with status 2 and a message', () => {
 
 describe('netlab experiment (in process)', () => {
   it('lists every experiment with its options in the help', async () => {
-    expect(EXPERIMENT_NAMES).toEqual(['http-versions', 'hol-blocking', 'header-bytes', 'push']);
+    expect(EXPERIMENT_NAMES).toEqual(['http-versions', 'hol-blocking', 'header-bytes', 'io-models', 'push']);
     const r = await experiment(['help']);
     expect(r.status).toBe(0);
     expect(r.out).toEqual([EXPERIMENTS_USAGE]);

@@ -101,6 +101,12 @@ export interface BrowserOptions {
   readonly cookies?: CookieJar;
   /** How long resolved names are kept. Default 60 s. */
   readonly dnsCacheTtl?: Time;
+  /**
+   * Accept HTTP/2 server push (SETTINGS_ENABLE_PUSH 1) and take pushed responses from the
+   * push cache. Default true, as the course teaches push; Chrome turned it off in 2022
+   * (version 106), which `push: false` models.
+   */
+  readonly push?: boolean;
 }
 
 export interface PageLoad {
@@ -176,6 +182,7 @@ export class Browser {
       maxBodyBytes: this.limits.maxResourceBytes,
       connectTimeout: this.limits.connectTimeout,
       responseTimeout: this.limits.responseTimeout,
+      ...(options.push !== undefined ? { push: options.push } : {}),
     });
   }
 
@@ -492,6 +499,7 @@ class PageLoader {
         end: res.end,
         connection: res.connection,
         reused: res.reused,
+        ...(res.pushed ? { pushed: true } : {}),
       };
       return { url, timing, response: res };
     } finally {

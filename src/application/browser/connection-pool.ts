@@ -75,9 +75,12 @@ export interface PoolResponse {
   readonly connectEnd?: Time;
   readonly tlsStart?: Time;
   readonly tlsEnd?: Time;
-  readonly requestStart: Time;
+  /** When the request went out; undefined for a pushed response (no request was sent). */
+  readonly requestStart: Time | undefined;
   readonly responseStart: Time;
   readonly end: Time;
+  /** Taken from the HTTP/2 push cache: the server pushed it (RFC 9113 §8.4). */
+  readonly pushed?: boolean;
 }
 
 export interface ConnectionPoolOptions {
@@ -99,6 +102,8 @@ export interface ConnectionPoolOptions {
   readonly responseTimeout: Time;
   /** Per-connection HTTP/1.x limits beyond the body size. */
   readonly limits?: Partial<HttpLimits>;
+  /** Accept HTTP/2 server push and use pushed responses from the push cache. Default true. */
+  readonly push?: boolean;
 }
 
 interface Job {
@@ -348,7 +353,7 @@ export class ConnectionPool {
         scheme: o.scheme,
         deferred: this.options.deferred,
         maxResponseBody: this.maxBody,
-        enablePush: false,
+        enablePush: this.options.push ?? true,
         ...(trace ? { trace: { bus: trace, node, connection: id } } : {}),
       });
       conn = { record, h2, tls, pending: 0, started: 0, dead: false };
@@ -452,13 +457,17 @@ export class ConnectionPool {
         if (settled) return;
         settled = true;
         cancel();
+        // A pushed response may have arrived before the page referred to it: it counts
+        // from when the browser asked, and no request of the browser's was sent.
+        const asked = job.queued;
         done({
           status: r.status,
           headers: r.headers.filter((f) => !f.name.startsWith(':')).map((f) => [f.name, f.value] as const),
           body: r.body,
-          requestStart: r.timing.sent ?? r.timing.queued,
-          responseStart: r.timing.firstByte,
-          end: r.timing.end,
+          requestStart: r.pushed ? undefined : (r.timing.sent ?? r.timing.queued),
+          responseStart: r.pushed ? Math.max(r.timing.firstByte, asked) : r.timing.firstByte,
+          end: r.pushed ? Math.max(r.timing.end, asked) : r.timing.end,
+          ...(r.pushed ? { pushed: true } : {}),
         });
       },
       (e) => {

@@ -45,6 +45,8 @@ export interface ResourceTiming {
   readonly connection: number | undefined;
   /** The connection had carried a request before. */
   readonly reused: boolean;
+  /** The server pushed it over HTTP/2 and the browser took it from the push cache. */
+  readonly pushed?: boolean;
   /** For a 3xx followed: where it pointed. */
   readonly redirectTo?: string;
   /** For a network failure: the typed error's code and Chromium's name for it. */

@@ -5,7 +5,11 @@
  * (and the lab's host names), 6 connections per origin, subresources from the HTML and
  * its stylesheets, cookies, redirects.
  *
- *   browser [--http1.0 | --http1.1 | --pipelining | --h2] [--connections N] [--no-bars] URL
+ *   browser [--http1.0 | --http1.1 | --pipelining | --h2] [--no-push] [--connections N] [--no-bars] URL
+ *
+ * Over HTTP/2 the browser accepts server push and takes pushed responses from the push
+ * cache (the waterfall says `push`); --no-push sends SETTINGS_ENABLE_PUSH 0, as Chrome
+ * does since version 106.
  *
  * It prints the URL broken down first (scheme, host, registrable domain, subdomain,
  * port, path, query), then the table when the load ends, and closes its connections
@@ -45,6 +49,7 @@ const SPEC = {
       value: integerValue({ label: 'invalid connection count', min: 1, max: 64 }),
     },
     noBars: { long: 'no-bars' },
+    noPush: { long: 'no-push' },
   },
 } as const;
 
@@ -69,7 +74,7 @@ export const browser: Command = {
     const chosen = [o.http10, o.http11, o.pipelining, o.h2].filter(Boolean).length;
     if (parsed.positionals.length !== 1 || chosen > 1) {
       ctx.err(
-        'usage: browser [--http1.0 | --http1.1 | --pipelining | --h2] [--connections N] [--no-bars] URL',
+        'usage: browser [--http1.0 | --http1.1 | --pipelining | --h2] [--no-push] [--connections N] [--no-bars] URL',
       );
       return 2;
     }
@@ -109,6 +114,7 @@ export const browser: Command = {
       protocol,
       ...(tls ? { secure: nodeSecureConnector(tls) } : {}),
       limits: { maxConnectionsPerHost: o.connections ?? 6 },
+      push: !o.noPush,
       lookup: async (host) => {
         const r = await resolveHost(ctx, host);
         return 'error' in r ? r : [formatIpv4Address(r.address)];

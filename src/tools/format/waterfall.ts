@@ -10,7 +10,8 @@
  * Times are milliseconds from the start of the navigation, one decimal. When some
  * resource came over HTTPS a TLS column shows the handshake's time apart from the TCP
  * connect (without it, connect includes TLS). The summary counts the connections that
- * were established (failed attempts show in their rows).
+ * were established (failed attempts show in their rows). A resource the server pushed over
+ * HTTP/2 says `push` beside its connection and has no TTFB (the browser sent no request).
  */
 import type { PageLoad } from '../../application/browser/browser.ts';
 import type { ResourceTiming } from '../../application/browser/resource-timing.ts';
@@ -67,7 +68,7 @@ export function waterfallLines(page: PageLoad, options: WaterfallOptions = {}): 
         ? ms(r.responseStart - r.requestStart)
         : '-',
       ms(r.end - r.start),
-      r.connection !== undefined ? `#${r.connection}` : '-',
+      r.connection !== undefined ? `#${r.connection}${r.pushed ? ' push' : ''}` : '-',
       waterfallBar(r, page.start, page.loadTime, barWidth),
     ];
   });
