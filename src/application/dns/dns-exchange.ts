@@ -94,61 +94,45 @@ export function responseKind(query: DnsQuestion, m: DnsMessage): { kind: DnsResp
 
 const MAX_PORT_TRIES = 16;
 
+/** One try of a query: what every trace event about it names. */
+interface Attempt {
+  readonly io: DnsIo;
+  readonly role: DnsRole;
+  readonly server: DnsServerAddress;
+  readonly transport: DnsTransportName;
+  readonly query: DnsMessage;
+}
+
 /** What every trace event about one query carries: who asked whom, over what, and what. */
-function queryFields(
-  io: DnsIo,
-  role: DnsRole,
-  server: DnsServerAddress,
-  transport: DnsTransportName,
-  query: DnsMessage,
-): DnsQueryFields {
-  const q = query.questions[0];
+function queryFields(a: Attempt): DnsQueryFields {
+  const q = a.query.questions[0];
   return {
-    node: io.node,
-    role,
-    server: server.address,
-    port: server.port,
-    transport,
-    id: query.id,
+    node: a.io.node,
+    role: a.role,
+    server: a.server.address,
+    port: a.server.port,
+    transport: a.transport,
+    id: a.query.id,
     qname: q?.name ?? '',
     qtype: q ? typeName(q.type) : '',
   };
 }
 
-function emitQuery(
-  io: DnsIo,
-  role: DnsRole,
-  server: DnsServerAddress,
-  transport: DnsTransportName,
-  m: DnsMessage,
-): void {
-  const t = io.trace;
+function emitQuery(a: Attempt): void {
+  const t = a.io.trace;
   if (!t?.wants('dns.query')) return;
-  t.emit({
-    type: 'dns.query',
-    time: io.clock.now(),
-    ...queryFields(io, role, server, transport, m),
-    rd: m.rd,
-  });
+  t.emit({ type: 'dns.query', time: a.io.clock.now(), ...queryFields(a), rd: a.query.rd });
 }
 
-function emitResponse(
-  io: DnsIo,
-  role: DnsRole,
-  server: DnsServerAddress,
-  transport: DnsTransportName,
-  query: DnsMessage,
-  m: DnsMessage,
-  rtt: Time,
-): void {
-  const t = io.trace;
+function emitResponse(a: Attempt, m: DnsMessage, rtt: Time): void {
+  const t = a.io.trace;
   if (!t?.wants('dns.response')) return;
-  const k = responseKind(query.questions[0]!, m);
+  const k = responseKind(a.query.questions[0]!, m);
   t.emit({
     type: 'dns.response',
-    time: io.clock.now(),
+    time: a.io.clock.now(),
     // The response's ID and question are the query's: only a matching answer is traced.
-    ...queryFields(io, role, server, transport, query),
+    ...queryFields(a),
     rcode: rcodeText(m),
     kind: k.kind,
     aa: m.aa,
@@ -166,16 +150,10 @@ function rcodeText(m: DnsMessage): string {
   return ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'][full] ?? `RCODE${full}`;
 }
 
-function emitTimeout(
-  io: DnsIo,
-  role: DnsRole,
-  server: DnsServerAddress,
-  transport: DnsTransportName,
-  m: DnsMessage,
-): void {
-  const t = io.trace;
+function emitTimeout(a: Attempt): void {
+  const t = a.io.trace;
   if (!t?.wants('dns.timeout')) return;
-  t.emit({ type: 'dns.timeout', time: io.clock.now(), ...queryFields(io, role, server, transport, m) });
+  t.emit({ type: 'dns.timeout', time: a.io.clock.now(), ...queryFields(a) });
 }
 
 function emitIgnored(io: DnsIo, from: DnsServerAddress, reason: DnsIgnoredReason): void {
@@ -210,17 +188,18 @@ async function overUdp(
   server: DnsServerAddress,
   options: ExchangeOptions,
 ): Promise<ExchangeResult> {
+  const attempt: Attempt = { io, role: options.role, server, transport: 'udp', query };
   const socket = openRandomPort(io);
   try {
     const sent = io.clock.now();
-    emitQuery(io, options.role, server, 'udp', query);
+    emitQuery(attempt);
     socket.send(bytes, server);
     const deadline = sent + options.timeout;
     for (;;) {
       const left = deadline - io.clock.now();
       const d = left > 0 ? await socket.receive(left) : null;
       if (d === null) {
-        emitTimeout(io, options.role, server, 'udp', query);
+        emitTimeout(attempt);
         return { ok: false, error: 'timeout', detail: 'no answer', server, transport: 'udp' };
       }
       if ('refused' in d) {
@@ -242,7 +221,7 @@ async function overUdp(
         continue;
       }
       const rtt = io.clock.now() - sent;
-      emitResponse(io, options.role, server, 'udp', query, m, rtt);
+      emitResponse(attempt, m, rtt);
       return {
         ok: true,
         response: m,
@@ -269,14 +248,15 @@ async function overTcp(
 ): Promise<ExchangeResult> {
   if (!io.connect)
     return { ok: false, error: 'no-tcp', detail: 'this host has no TCP', server, transport: 'tcp' };
+  const attempt: Attempt = { io, role: options.role, server, transport: 'tcp', query };
   const sent = io.clock.now();
-  emitQuery(io, options.role, server, 'tcp', query);
+  emitQuery(attempt);
   let stream: Awaited<ReturnType<NonNullable<DnsIo['connect']>>>;
   try {
     stream = await withTimeout(io, io.connect(server.address, server.port), options.timeout);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    if (detail === 'timeout') emitTimeout(io, options.role, server, 'tcp', query);
+    if (detail === 'timeout') emitTimeout(attempt);
     const refused = (e as { code?: unknown } | null)?.code === 'connection-refused';
     return {
       ok: false,
@@ -290,7 +270,7 @@ async function overTcp(
     const left = Math.max(1, sent + options.timeout - io.clock.now());
     const reply = await queryOverStream(stream, bytes, query.id, left, io.clock);
     if (reply === null) {
-      emitTimeout(io, options.role, server, 'tcp', query);
+      emitTimeout(attempt);
       return { ok: false, error: 'timeout', detail: 'no answer over TCP', server, transport: 'tcp' };
     }
     const m = parseDnsMessage(reply);
@@ -299,7 +279,7 @@ async function overTcp(
       return { ok: false, error: 'network', detail: 'bad answer over TCP', server, transport: 'tcp' };
     }
     const rtt = io.clock.now() - sent;
-    emitResponse(io, options.role, server, 'tcp', query, m, rtt);
+    emitResponse(attempt, m, rtt);
     return {
       ok: true,
       response: m,
