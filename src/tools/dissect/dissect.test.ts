@@ -1,20 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromHex } from '../../bytes/hex.ts';
 import { serializeArp } from '../../internet/arp.ts';
 import { serializeEthernet } from '../../link/ethernet.ts';
+import { ECHO_REQUEST } from './icmp-test-frames.ts';
 import { dissect } from './index.ts';
-
-// 02:00:00:00:00:01 -> 02:00:00:00:00:02, IPv4 10.0.0.1 -> 10.0.0.2 TTL 64 DF, ICMP echo
-// request id 0x1234 seq 1 (checksums computed independently; tshark agrees, see
-// test/interop/pcap-writer.test.ts).
-const ECHO_REQUEST = fromHex(
-  '020000000002 020000000001 0800' +
-    '4500 0054 0001 4000 4001 26a6 0a000001 0a000002' +
-    '0800 2cf6 1234 0001' +
-    '101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f' +
-    '303132333435363738393a3b3c3d3e3f4041424344454647',
-);
 
 describe('dissect', () => {
   it('decodes Ethernet > IPv4 > ICMP with fields located in the bytes', () => {
