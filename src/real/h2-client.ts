@@ -1,7 +1,7 @@
 /**
- * The project's HTTP/2 client (src/application/http2) over real sockets, for
- * `netlab curl --http2 URL`: `http://` URLs speak h2c with prior knowledge (as
- * `curl --http2-prior-knowledge` does), `https://` URLs TLS with ALPN "h2" — by default
+ * The project's HTTP/2 client (src/application/http2) over real sockets, as a library
+ * (`netlab curl` runs curl's one engine, src/real/http-client.ts): `http://` URLs speak
+ * h2c with prior knowledge, `https://` URLs TLS with ALPN "h2" — by default
  * the project's own TLS (src/application/tls) trusting `ca` or Node's bundled Mozilla
  * roots, or Node's TLS with `tls: 'node'`.
  *
@@ -23,8 +23,6 @@ import { ProtocolError } from '../bytes/protocol-error.ts';
 import type { ByteStream } from '../transport/byte-stream.ts';
 import type { TraceBus } from '../sim/trace.ts';
 import { StreamError } from '../transport/byte-stream.ts';
-import type { CurlConnectStep } from '../tools/format/curl.ts';
-import { curlH2DefaultHeaders, curlH2IncludedHead, curlH2VerboseOutput } from '../tools/format/curl-http2.ts';
 import { NetStream } from './net-stream.ts';
 import { realClock } from './real-clock.ts';
 
@@ -222,152 +220,4 @@ export async function fetchH2(
   } finally {
     await client.close();
   }
-}
-
-export interface RealCurlH2Options {
-  /** One URL, or several of one origin (fetched over one connection, in turn). */
-  readonly url: string | readonly string[];
-  readonly verbose?: boolean;
-  /** -i */
-  readonly include?: boolean;
-  /** -I: HEAD, head on standard output. */
-  readonly head?: boolean;
-  /** -X */
-  readonly method?: string;
-  /** -H, in order. */
-  readonly headers?: readonly (readonly [string, string])[];
-  /** -d: POST (unless -X) with this body, as application/x-www-form-urlencoded. */
-  readonly data?: string | Uint8Array;
-  /** -A */
-  readonly userAgent?: string;
-  /** -k */
-  readonly insecure?: boolean;
-  /** --cacert, as PEM text. */
-  readonly ca?: string;
-  readonly tty?: boolean;
-  readonly silent?: boolean;
-  readonly showError?: boolean;
-  readonly keepCr?: boolean;
-}
-
-export interface RealCurlH2Result {
-  readonly exitCode: number;
-  readonly stderr: readonly string[];
-  readonly stdout: Uint8Array;
-  readonly responses: readonly H2ClientResponse[];
-}
-
-/**
- * `netlab curl --http2 URL`: fetches with the project's HTTP/2 client and prints what
- * curl 7.88.1 prints (src/tools/format/curl-http2.ts).
- */
-export async function realCurlHttp2(options: RealCurlH2Options): Promise<RealCurlH2Result> {
-  const urls = typeof options.url === 'string' ? [options.url] : options.url;
-  const encoder = new TextEncoder();
-  const stderr: string[] = [];
-  const stdout: Uint8Array[] = [];
-  const responses: H2ClientResponse[] = [];
-  const fmt = {
-    tty: options.tty,
-    keepCr: options.keepCr,
-    silent: options.silent,
-    showError: options.showError,
-  };
-  const body = typeof options.data === 'string' ? encoder.encode(options.data) : options.data;
-  const method = options.method ?? (options.head ? 'HEAD' : body ? 'POST' : 'GET');
-  let exitCode = 0;
-  let conn: RealH2Connection | undefined;
-  try {
-    for (const url of urls) {
-      const { origin, path } = parseH2Url(url);
-      const base = { host: origin.host, port: origin.port, connectionId: 0 };
-      let connect: CurlConnectStep;
-      if (conn) connect = { kind: 'reused' };
-      else {
-        try {
-          conn = await connectH2(origin, { insecure: options.insecure, ca: options.ca });
-          connect = { kind: 'connected', address: conn.address };
-        } catch (e) {
-          const reason =
-            e instanceof StreamError && e.code === 'connection-refused'
-              ? 'Connection refused'
-              : String((e as Error).message);
-          const t = {
-            ...base,
-            connect: /ENOTFOUND|EAI_AGAIN/.test(reason)
-              ? ({ kind: 'unresolved' } as const)
-              : ({ kind: 'failed', attempts: [{ address: origin.host, reason }], elapsedMs: 0 } as const),
-            outcome: { kind: 'done', keep: false } as const,
-          };
-          const lines = curlH2VerboseOutput(t, fmt);
-          for (const p of lines)
-            if (p.stream === 'stderr' && (options.verbose || p.text.startsWith('curl:'))) stderr.push(p.text);
-          return {
-            exitCode: t.connect.kind === 'unresolved' ? 6 : 7,
-            stderr,
-            stdout: new Uint8Array(0),
-            responses,
-          };
-        }
-      }
-      const headers: [string, string][] = curlH2DefaultHeaders(options.userAgent).map(([n, v]) => [n, v]);
-      if (body) {
-        headers.push(['content-length', String(body.length)]);
-        headers.push(['content-type', 'application/x-www-form-urlencoded']);
-      }
-      for (const [n, v] of options.headers ?? []) {
-        const name = n.toLowerCase();
-        const at = headers.findIndex(([k]) => k === name);
-        if (at >= 0) headers[at] = [name, v];
-        else headers.push([name, v]);
-      }
-      const r = await conn.client.request({
-        method,
-        path,
-        headers: headers.map(([name, value]) => ({ name, value })),
-        body,
-        usePushCache: false,
-      });
-      responses.push(r);
-      const resHeaders = r.headers
-        .filter((f) => !f.name.startsWith(':'))
-        .map((f) => [f.name, f.value] as const);
-      const t = {
-        ...base,
-        connect,
-        request: {
-          method,
-          path,
-          scheme: origin.scheme,
-          authority: origin.authority,
-          headers,
-          streamId: r.streamId,
-          bodyBytes: body?.length ?? 0,
-        },
-        response: { status: r.status, headers: resHeaders, firstDataBytes: Math.min(r.body.length, 16384) },
-        outcome: { kind: 'done', keep: true } as const,
-      };
-      for (const p of curlH2VerboseOutput(t, fmt)) {
-        if (p.stream === 'stderr') {
-          if (options.verbose) stderr.push(p.text);
-        }
-      }
-      if (options.include || options.head)
-        stdout.push(encoder.encode(curlH2IncludedHead(r.status, resHeaders)));
-      if (!options.head) stdout.push(r.body);
-    }
-  } catch {
-    exitCode = 16; // CURLE_HTTP2
-    if (!options.silent || options.showError) stderr.push(`curl: (16) Error in the HTTP2 framing layer`);
-  } finally {
-    await conn?.client.close();
-  }
-  const total = stdout.reduce((n, b) => n + b.length, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const b of stdout) {
-    joined.set(b, at);
-    at += b.length;
-  }
-  return { exitCode, stderr, stdout: joined, responses };
 }
