@@ -12,6 +12,7 @@
  * and time exceeded is not read; those unused bytes are written as zero), redirect,
  * parameter problem and timestamp decoding (they come out as `other`).
  */
+import { checkFieldRange } from '../bytes/field-range.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
 import { internetChecksum } from './checksum.ts';
@@ -123,12 +124,6 @@ export function parseIcmp(bytes: Uint8Array): IcmpMessage | ProtocolError {
   return { kind: 'other', type, code, rest: bytes.subarray(4) };
 }
 
-function checkField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new NetlabError('bad-icmp', `${name} must be an integer in 0..${max}, got ${value}`);
-  }
-}
-
 /**
  * A new message with its checksum. Throws NetlabError('bad-icmp') for out-of-range fields
  * or an `other` whose `rest` is shorter than the 4 bytes every ICMP header has.
@@ -138,8 +133,8 @@ export function serializeIcmp(msg: IcmpMessage): Uint8Array {
   switch (msg.kind) {
     case 'echo-request':
     case 'echo-reply':
-      checkField('identifier', msg.identifier, 0xffff);
-      checkField('sequence', msg.sequence, 0xffff);
+      checkFieldRange('bad-icmp', 'identifier', msg.identifier, 0xffff);
+      checkFieldRange('bad-icmp', 'sequence', msg.sequence, 0xffff);
       out = new Uint8Array(ICMP_HEADER_LENGTH + msg.data.length);
       out[0] = msg.kind === 'echo-request' ? IcmpType.EchoRequest : IcmpType.EchoReply;
       out[4] = msg.identifier >> 8;
@@ -149,8 +144,8 @@ export function serializeIcmp(msg: IcmpMessage): Uint8Array {
       out.set(msg.data, ICMP_HEADER_LENGTH);
       break;
     case 'destination-unreachable':
-      checkField('code', msg.code, 0xff);
-      checkField('nextHopMtu', msg.nextHopMtu, 0xffff);
+      checkFieldRange('bad-icmp', 'code', msg.code, 0xff);
+      checkFieldRange('bad-icmp', 'nextHopMtu', msg.nextHopMtu, 0xffff);
       out = new Uint8Array(ICMP_HEADER_LENGTH + msg.original.length);
       out[0] = IcmpType.DestinationUnreachable;
       out[1] = msg.code;
@@ -159,15 +154,15 @@ export function serializeIcmp(msg: IcmpMessage): Uint8Array {
       out.set(msg.original, ICMP_HEADER_LENGTH);
       break;
     case 'time-exceeded':
-      checkField('code', msg.code, 0xff);
+      checkFieldRange('bad-icmp', 'code', msg.code, 0xff);
       out = new Uint8Array(ICMP_HEADER_LENGTH + msg.original.length);
       out[0] = IcmpType.TimeExceeded;
       out[1] = msg.code;
       out.set(msg.original, ICMP_HEADER_LENGTH);
       break;
     case 'other':
-      checkField('type', msg.type, 0xff);
-      checkField('code', msg.code, 0xff);
+      checkFieldRange('bad-icmp', 'type', msg.type, 0xff);
+      checkFieldRange('bad-icmp', 'code', msg.code, 0xff);
       if (msg.rest.length < 4)
         throw new NetlabError('bad-icmp', 'an ICMP message has at least 4 bytes after the checksum');
       out = new Uint8Array(4 + msg.rest.length);

@@ -11,6 +11,7 @@
  * RFC 791 rule that lets a later fragment overwrite earlier data: overlapping fragments
  * discard the whole datagram instead, as modern stacks do (cf. RFC 5722 for IPv6).
  */
+import { checkFieldRange } from '../bytes/field-range.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
 import { internetChecksum, updateChecksum16 } from './checksum.ts';
@@ -190,12 +191,6 @@ export function ipv4HeaderLength(options?: Uint8Array): number {
   return IPV4_MIN_HEADER_LENGTH + (options ? (options.length + 3) & ~3 : 0);
 }
 
-function checkField(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new NetlabError('bad-ipv4-header', `${name} must be an integer in 0..${max}, got ${value}`);
-  }
-}
-
 /** An address as a uint32, or the same bits as an int32 (what `|` and `<<` produce). */
 function checkAddress(name: string, value: number): void {
   if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
@@ -228,11 +223,11 @@ export function writeIpv4Header(
     ecn = 0,
     options,
   } = init;
-  checkField('protocol', protocol, 0xff);
-  checkField('ttl', ttl, 0xff);
-  checkField('identification', identification, 0xffff);
-  checkField('dscp', dscp, 0x3f);
-  checkField('ecn', ecn, 3);
+  checkFieldRange('bad-ipv4-header', 'protocol', protocol, 0xff);
+  checkFieldRange('bad-ipv4-header', 'ttl', ttl, 0xff);
+  checkFieldRange('bad-ipv4-header', 'identification', identification, 0xffff);
+  checkFieldRange('bad-ipv4-header', 'dscp', dscp, 0x3f);
+  checkFieldRange('bad-ipv4-header', 'ecn', ecn, 3);
   checkAddress('source', source);
   checkAddress('destination', destination);
   if (

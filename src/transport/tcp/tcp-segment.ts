@@ -12,6 +12,7 @@
  * TCP (RFC 6093 recommends new applications not use it); the four reserved bits (which
  * include the historic NS bit) are written as zero and ignored when read.
  */
+import { checkFieldRange } from '../../bytes/field-range.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
 import { finishChecksum, onesComplementSum } from '../../internet/checksum.ts';
@@ -128,11 +129,6 @@ export function parseTcp(
   };
 }
 
-function check16(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffff)
-    throw new NetlabError('bad-tcp', `${name} must be an integer in 0..65535, got ${v}`);
-}
-
 function check32(name: string, v: number): void {
   if (!Number.isInteger(v) || v < -0x8000_0000 || v > 0xffff_ffff)
     throw new NetlabError('bad-tcp', `${name} must be a 32-bit integer, got ${v}`);
@@ -148,15 +144,14 @@ export function tcpHeaderLength(options: TcpOptions | undefined): number {
  * Throws NetlabError('bad-tcp') for out-of-range fields or options over 40 bytes.
  */
 export function writeTcpHeader(out: Uint8Array, offset: number, h: TcpHeaderInit): number {
-  check16('sourcePort', h.sourcePort);
-  check16('destinationPort', h.destinationPort);
+  checkFieldRange('bad-tcp', 'sourcePort', h.sourcePort, 0xffff);
+  checkFieldRange('bad-tcp', 'destinationPort', h.destinationPort, 0xffff);
   check32('seq', h.seq);
   check32('ack', h.ack);
-  check16('window', h.window);
+  checkFieldRange('bad-tcp', 'window', h.window, 0xffff);
   const urg = h.urgentPointer ?? 0;
-  check16('urgentPointer', urg);
-  if (!Number.isInteger(h.flags) || h.flags < 0 || h.flags > 0xff)
-    throw new NetlabError('bad-tcp', `flags must be an integer in 0..255, got ${h.flags}`);
+  checkFieldRange('bad-tcp', 'urgentPointer', urg, 0xffff);
+  checkFieldRange('bad-tcp', 'flags', h.flags, 0xff);
   const options = h.options ?? NO_OPTIONS;
   const optLen = tcpOptionsLength(options);
   if (optLen > TCP_MAX_OPTIONS_LENGTH)

@@ -7,6 +7,7 @@
  * Left out: UDP over IPv6 (where the checksum is mandatory), UDP-Lite (RFC 3828) and
  * jumbograms. Checksums are always sent.
  */
+import { checkFieldRange } from '../../bytes/field-range.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
 import { finishChecksum, onesComplementSum } from '../../internet/checksum.ts';
@@ -84,12 +85,6 @@ export function parseUdp(
   };
 }
 
-function checkPort(name: string, port: number): void {
-  if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new NetlabError('bad-udp', `${name} must be an integer in 0..65535, got ${port}`);
-  }
-}
-
 /**
  * Writes header and data at `out[offset]` and returns the bytes written (8 + data). If
  * `init.payload` already is the view `out.subarray(offset + 8, ...)` it is not copied,
@@ -103,8 +98,8 @@ export function writeUdp(
   source: Ipv4Address,
   destination: Ipv4Address,
 ): number {
-  checkPort('sourcePort', init.sourcePort);
-  checkPort('destinationPort', init.destinationPort);
+  checkFieldRange('bad-udp', 'sourcePort', init.sourcePort, 0xffff);
+  checkFieldRange('bad-udp', 'destinationPort', init.destinationPort, 0xffff);
   const payload = init.payload;
   const length = UDP_HEADER_LENGTH + payload.length;
   if (length > UDP_MAX_LENGTH)
