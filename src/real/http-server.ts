@@ -35,26 +35,35 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
-export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
-  const { port, host, root, handler, staticOptions, ...rest } = options;
+/**
+ * The project's HTTP server for real mode: a directory, a handler, or a Router with the
+ * directory answering what its routes do not; the host's clock and wall clock. `serve
+ * http` and `serve https` (https-server.ts) differ only in what carries the bytes.
+ */
+export function realHttpServer(
+  what: string,
+  root: string | undefined,
+  handler: HttpHandler | Router | undefined,
+  staticOptions: StaticFilesOptions | undefined,
+  rest: Partial<Omit<HttpServerOptions, 'handler' | 'clock' | 'wallClock'>>,
+): HttpServer {
   let h: HttpHandler | Router;
   if (root !== undefined && handler !== undefined) {
-    const files = staticFiles(directoryFiles(root), staticOptions);
     if (!(handler instanceof Router)) {
       throw new NetlabError(
         'http-bad-option',
         'with a root directory, the handler must be a Router (files are its fallback)',
       );
     }
-    h = handler.fallback(files);
+    h = handler.fallback(staticFiles(directoryFiles(root), staticOptions));
   } else if (root !== undefined) {
     h = staticFiles(directoryFiles(root), staticOptions);
   } else if (handler !== undefined) {
     h = handler;
   } else {
-    throw new NetlabError('http-no-handler', 'serveHttp needs a root directory or a handler');
+    throw new NetlabError('http-no-handler', `${what} needs a root directory or a handler`);
   }
-  const server = new HttpServer({
+  return new HttpServer({
     ...rest,
     handler: h,
     clock: realClock,
@@ -62,6 +71,11 @@ export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHa
     node: rest.node ?? 'localhost',
     wallClock: () => Date.now(),
   });
+}
+
+export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
+  const { port, host, root, handler, staticOptions, ...rest } = options;
+  const server = realHttpServer('serveHttp', root, handler, staticOptions, rest);
   const listener = await listenNet(
     port,
     (stream) => {

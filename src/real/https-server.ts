@@ -11,9 +11,8 @@
  * `maxHandshakes` (256) run at once — the HTTP server's own limits apply after that.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { HttpServer, type HttpServerOptions } from '../application/http/http-server.ts';
-import { Router, type HttpHandler } from '../application/http/router.ts';
-import { staticFiles } from '../application/http/static-files.ts';
+import type { HttpServer, HttpServerOptions } from '../application/http/http-server.ts';
+import type { Router, HttpHandler } from '../application/http/router.ts';
 import { type Certificate, parseCertificatesPem } from '../application/pki/certificate.ts';
 import { keyMatches, parsePrivateKeyPem, type PrivateKey } from '../application/pki/keys.ts';
 import { TrustStore } from '../application/pki/trust-store.ts';
@@ -24,9 +23,8 @@ import { type TlsAcceptOptions, type TlsStream, tlsAccept } from '../application
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
 import { MILLISECOND } from '../sim/time.ts';
-import { TraceBus } from '../sim/trace.ts';
-import { directoryFiles } from './http-directory.ts';
 import { listenNet, type NetStream } from './net-stream.ts';
+import { realHttpServer } from './http-server.ts';
 import { realClock } from './real-clock.ts';
 import { hostRandom, hostWallClock } from './tls-host.ts';
 
@@ -138,26 +136,7 @@ export async function serveHttps(options: ServeHttpsOptions): Promise<HttpsServe
     ...rest
   } = options;
   const credential = loadCredential(certFile, keyFile);
-  let h: HttpHandler | Router;
-  if (root !== undefined && handler !== undefined) {
-    if (!(handler instanceof Router))
-      throw new NetlabError('http-bad-option', 'with a root directory, the handler must be a Router');
-    h = handler.fallback(staticFiles(directoryFiles(root)));
-  } else if (root !== undefined) {
-    h = staticFiles(directoryFiles(root));
-  } else if (handler !== undefined) {
-    h = handler;
-  } else {
-    throw new NetlabError('http-no-handler', 'serveHttps needs a root directory or a handler');
-  }
-  const server = new HttpServer({
-    ...rest,
-    handler: h,
-    clock: realClock,
-    trace: rest.trace ?? new TraceBus(),
-    node: rest.node ?? 'localhost',
-    wallClock: () => Date.now(),
-  });
+  const server = realHttpServer('serveHttps', root, handler, undefined, rest);
   const tls: TlsAcceptOptions = {
     random: hostRandom,
     now: hostWallClock,
