@@ -46,6 +46,7 @@ import { simClock } from '../../sim/clock.ts';
 import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
 import { TCP } from '../../transport/tcp/tcp-layer.ts';
 import { experimentNetwork } from './experiment-network.ts';
+import { checkRtt, checkSeed } from './experiment-options.ts';
 import { stylesAndScriptsPage } from './pages.ts';
 import { browserRequestHeaders } from './request-headers.ts';
 import { textTable } from './text-table.ts';
@@ -144,10 +145,8 @@ function checkOptions(o: HeaderBytesOptions): HeaderBytesResult['parameters'] {
     throw new NetlabError('experiment-bad-option', `images must be an integer 0..${MAX_IMAGES}`);
   if (p.variants.length === 0 || p.variants.some((v) => !HEADER_VARIANTS.includes(v)))
     throw new NetlabError('experiment-bad-option', `variants must be among ${HEADER_VARIANTS.join(', ')}`);
-  if (!(Number.isInteger(p.rtt) && p.rtt >= 0 && p.rtt <= 10 * SECOND))
-    throw new NetlabError('experiment-bad-option', 'the RTT must be between 0 and 10 s');
-  if (!(Number.isInteger(p.seed) && p.seed >= 0 && p.seed <= 0xffff_ffff))
-    throw new NetlabError('experiment-bad-option', 'seed must be an integer 0..2^32-1');
+  checkRtt(p.rtt);
+  checkSeed(p.seed);
   return p;
 }
 

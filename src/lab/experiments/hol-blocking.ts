@@ -36,7 +36,7 @@ import { IPV4 } from '../../internet/ipv4-stack.ts';
 import { MILLISECOND, type Time } from '../../sim/time.ts';
 import type { Network } from '../network.ts';
 import { loadPageOnce } from './browser-run.ts';
-import { MAX_RTT } from './experiment-network.ts';
+import { checkRate, checkRtt, checkSeed, checkSize } from './experiment-options.ts';
 import { imagePage, imagePaths } from './pages.ts';
 import { dropSegments, type SegmentDropper } from './segment-dropper.ts';
 import { ms, msLabel, textTable } from './text-table.ts';
@@ -110,7 +110,6 @@ export interface HolBlockingResult {
 }
 
 const MAX_RESOURCES = 200;
-const MAX_SIZE = 10 * 1024 * 1024;
 
 function checkOptions(o: HolBlockingOptions): HolBlockingResult['parameters'] {
   const p = {
@@ -122,20 +121,16 @@ function checkOptions(o: HolBlockingOptions): HolBlockingResult['parameters'] {
     drop: o.drop ?? 3,
     seed: o.seed ?? 1,
   };
-  if (!(Number.isInteger(p.rtt) && p.rtt >= 0 && p.rtt <= MAX_RTT))
-    throw new NetlabError('experiment-bad-option', 'the RTT must be between 0 and 10 s');
+  checkRtt(p.rtt);
   if (!(Number.isInteger(p.resources) && p.resources >= 1 && p.resources <= MAX_RESOURCES))
     throw new NetlabError('experiment-bad-option', `resources must be an integer 1..${MAX_RESOURCES}`);
-  if (!(Number.isInteger(p.size) && p.size >= 1 && p.size <= MAX_SIZE))
-    throw new NetlabError('experiment-bad-option', `size must be an integer 1..${MAX_SIZE} bytes`);
-  if (!(p.rate >= 1000 && p.rate <= 100e9))
-    throw new NetlabError('experiment-bad-option', 'rate must be 1 kbit/s..100 Gbit/s');
+  checkSize('size', p.size);
+  checkRate(p.rate);
   if (!(Number.isInteger(p.slow) && p.slow >= 0 && p.slow <= 60 * 1000 * MILLISECOND))
     throw new NetlabError('experiment-bad-option', 'the slow delay must be between 0 and 60 s');
   if (!(Number.isInteger(p.drop) && p.drop >= 0 && p.drop <= 100_000))
     throw new NetlabError('experiment-bad-option', 'drop must be a segment number 1..100000, or 0 for none');
-  if (!(Number.isInteger(p.seed) && p.seed >= 0 && p.seed <= 0xffff_ffff))
-    throw new NetlabError('experiment-bad-option', 'seed must be an integer 0..2^32-1');
+  checkSeed(p.seed);
   return p;
 }
 

@@ -26,7 +26,7 @@ import type { BrowserProtocol } from '../../application/browser/resource-timing.
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { MILLISECOND, type Time } from '../../sim/time.ts';
 import { loadPageOnce } from './browser-run.ts';
-import { MAX_RTT } from './experiment-network.ts';
+import { checkRate, checkRtts, checkSize } from './experiment-options.ts';
 import { imagePage } from './pages.ts';
 import { medianRun, seedList } from './seed-stats.ts';
 import { ms, msLabel, percent, textTable } from './text-table.ts';
@@ -110,7 +110,6 @@ export interface HttpVersionsResult {
 }
 
 const MAX_RESOURCES = 1000;
-const MAX_SIZE = 10 * 1024 * 1024;
 const MAX_SEEDS = 100;
 const MAX_LOSS = 0.5;
 
@@ -123,9 +122,7 @@ function checkOptions(o: HttpVersionsOptions): HttpVersionsResult['parameters'] 
   const rate = o.rate ?? 50e6;
   const versions = o.versions ?? HTTP_VERSIONS;
   const seed = o.seed ?? 1;
-  if (rtts.length === 0 || rtts.some((r) => !(Number.isInteger(r) && r >= 0 && r <= MAX_RTT))) {
-    throw new NetlabError('experiment-bad-option', 'every RTT must be between 0 and 10 s');
-  }
+  checkRtts(rtts);
   if (losses.length === 0 || losses.some((p) => !(p >= 0 && p <= MAX_LOSS))) {
     throw new NetlabError(
       'experiment-bad-option',
@@ -138,11 +135,8 @@ function checkOptions(o: HttpVersionsOptions): HttpVersionsResult['parameters'] 
   if (!(Number.isInteger(resources) && resources >= 0 && resources <= MAX_RESOURCES)) {
     throw new NetlabError('experiment-bad-option', `resources must be an integer 0..${MAX_RESOURCES}`);
   }
-  if (!(Number.isInteger(size) && size >= 1 && size <= MAX_SIZE)) {
-    throw new NetlabError('experiment-bad-option', `size must be an integer 1..${MAX_SIZE} bytes`);
-  }
-  if (!(rate >= 1000 && rate <= 100e9))
-    throw new NetlabError('experiment-bad-option', 'rate must be 1 kbit/s..100 Gbit/s');
+  checkSize('size', size);
+  checkRate(rate);
   if (versions.length === 0 || versions.some((v) => !HTTP_VERSIONS.includes(v))) {
     throw new NetlabError('experiment-bad-option', `versions must be among ${HTTP_VERSIONS.join(', ')}`);
   }

@@ -21,7 +21,8 @@
 import { installWebServer } from '../../application/browser/web-server.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
-import { experimentNetwork, MAX_RTT } from './experiment-network.ts';
+import { experimentNetwork } from './experiment-network.ts';
+import { checkRate, checkRtts, checkSeed, checkSize } from './experiment-options.ts';
 import { type H2PageLoad, loadPageOverH2 } from './h2-page-load.ts';
 import { SCRIPT_PATH, STYLESHEET_PATH, stylesAndScriptsPage } from './pages.ts';
 import { ms, msLabel, textTable } from './text-table.ts';
@@ -63,8 +64,6 @@ export interface ServerPushResult {
   readonly rows: readonly { readonly rtt: Time; readonly off: PushRun; readonly on: PushRun }[];
 }
 
-const MAX_SIZE = 10 * 1024 * 1024;
-
 function checkOptions(o: ServerPushOptions): ServerPushResult['parameters'] {
   const p = {
     rtts: o.rtts ?? [10, 50, 100].map((x) => x * MILLISECOND),
@@ -73,19 +72,11 @@ function checkOptions(o: ServerPushOptions): ServerPushResult['parameters'] {
     rate: o.rate ?? 50e6,
     seed: o.seed ?? 1,
   };
-  if (p.rtts.length === 0 || p.rtts.some((r) => !(Number.isInteger(r) && r >= 0 && r <= MAX_RTT)))
-    throw new NetlabError('experiment-bad-option', 'every RTT must be between 0 and 10 s');
-  for (const [name, v] of [
-    ['cssSize', p.cssSize],
-    ['jsSize', p.jsSize],
-  ] as const) {
-    if (!(Number.isInteger(v) && v >= 1 && v <= MAX_SIZE))
-      throw new NetlabError('experiment-bad-option', `${name} must be an integer 1..${MAX_SIZE} bytes`);
-  }
-  if (!(p.rate >= 1000 && p.rate <= 100e9))
-    throw new NetlabError('experiment-bad-option', 'rate must be 1 kbit/s..100 Gbit/s');
-  if (!(Number.isInteger(p.seed) && p.seed >= 0 && p.seed <= 0xffff_ffff))
-    throw new NetlabError('experiment-bad-option', 'seed must be an integer 0..2^32-1');
+  checkRtts(p.rtts);
+  checkSize('cssSize', p.cssSize);
+  checkSize('jsSize', p.jsSize);
+  checkRate(p.rate);
+  checkSeed(p.seed);
   return p;
 }
 
