@@ -30,7 +30,7 @@ import { DAY, formatIsoTime, type UnixTime } from './der-time.ts';
 import type { GeneralName, KeyUsage } from './extensions.ts';
 import { certificateNames } from './hostname.ts';
 import { describeKey, keyIdentifier, type PrivateKey } from './keys.ts';
-import { buildName, commonNameOf, formatName, type Name, type NameFields } from './name.ts';
+import { asName, commonNameOf, formatName, type Name, type NameFields } from './name.ts';
 import { Oid } from './oid.ts';
 import type { RandomSource } from './random-source.ts';
 import { defaultSignatureAlgorithm } from './signature.ts';
@@ -81,10 +81,6 @@ export interface Refusal {
   readonly message: string;
 }
 
-function isName(x: NameFields | Name): x is Name {
-  return 'rdns' in x;
-}
-
 export function summarizeCertificate(c: Certificate): CertificateSummary {
   return {
     subject: formatName(c.subject),
@@ -122,7 +118,7 @@ export class CertificateAuthority {
 
   /** A self-signed root CA. */
   static createRoot(setup: CaSetup, context: CaContext): CertificateAuthority {
-    const name = isName(setup.name) ? setup.name : buildName(setup.name);
+    const name = asName(setup.name);
     const { notBefore, notAfter } = resolveValidity(setup.validity, context.now(), 3650);
     const keyId = keyIdentifier(setup.key.publicKey);
     const cert = signCertificate(
@@ -161,7 +157,7 @@ export class CertificateAuthority {
 
   /** An intermediate CA signed by this one. */
   createIntermediate(setup: CaSetup): CertificateAuthority {
-    const name = isName(setup.name) ? setup.name : buildName(setup.name);
+    const name = asName(setup.name);
     const { notBefore, notAfter } = resolveValidity(setup.validity, this.context.now(), 1825);
     const cert = signCertificate(
       {

@@ -12,7 +12,7 @@ import * as der from './der-encode.ts';
 import { encodeSubjectAltName, type Extension, type GeneralName, parseSubjectAltName } from './extensions.ts';
 import { ipToBytes } from './ip-address-bytes.ts';
 import { encodeSpki, type PrivateKey, type PublicKey, readSpki } from './keys.ts';
-import { buildName, type Name, type NameFields, readName } from './name.ts';
+import { asName, type Name, type NameFields, readName } from './name.ts';
 import { Oid } from './oid.ts';
 import { decodePem, encodePem } from './pem.ts';
 import {
@@ -52,13 +52,9 @@ export function namesToGeneralNames(names: readonly string[]): GeneralName[] {
   });
 }
 
-function isName(x: NameFields | Name): x is Name {
-  return 'rdns' in x;
-}
-
 /** Builds and signs a PKCS #10 request with the site's key (the proof of possession). */
 export function createCertificationRequest(site: SiteInfo, key: PrivateKey): CertificationRequest {
-  const subject = isName(site.subject) ? site.subject : buildName(site.subject);
+  const subject = asName(site.subject);
   const sans = namesToGeneralNames(site.names);
   const attrs: Uint8Array[] = [];
   if (sans.length) {

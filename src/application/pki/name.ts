@@ -85,6 +85,11 @@ export function buildName(fields: NameFields): Name {
   return { rdns, der: encodeRdns(rdns) };
 }
 
+/** A name given either way: built from its fields, or taken as it is. */
+export function asName(name: NameFields | Name): Name {
+  return 'rdns' in name ? name : buildName(name);
+}
+
 /** A name from explicit RDNs (for names that are not in the common order). */
 export function nameFromRdns(rdns: readonly (readonly { type: string; value: string }[])[]): Name {
   const full = rdns.map((rdn) => rdn.map((a) => ({ ...a, stringTag: stringTagFor(a.type) })));
