@@ -5,9 +5,10 @@
  * (@noble/hashes). ECDSA signatures are DER `Ecdsa-Sig-Value` (RFC 5480 §2.2 / RFC 8446
  * §4.2.3). Nothing here is a hand-written primitive: this file maps names to the libraries.
  *
- * RSA-PSS signing draws its salt from the library's own CSPRNG (micro-rsa-dsa-dh has no
- * injectable randomness), so PSS signature bytes differ from run to run even in the
- * simulator; PKCS #1 v1.5 and ECDSA signatures are deterministic.
+ * RSA-PSS signing takes its salt from the caller's random source when one is given
+ * (rsa-seeded.ts: the simulator's seeded source, so the same seed gives the same
+ * signature), else from the library's own CSPRNG; PKCS #1 v1.5 and ECDSA signatures are
+ * deterministic.
  *
  * Left out: DSA, Ed25519, PSS with a mask hash different from the message hash.
  */
@@ -18,6 +19,8 @@ import type { DerReader } from './der.ts';
 import * as der from './der-encode.ts';
 import { curveLib, type PrivateKey, type PublicKey } from './keys.ts';
 import { Oid } from './oid.ts';
+import type { RandomSource } from './random-source.ts';
+import { rsaPssSign } from './rsa-seeded.ts';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -148,8 +151,16 @@ export function readSignatureAlgorithm(r: DerReader, what: string): SignatureAlg
   return r.failed ? undefined : alg;
 }
 
-/** Signs `data` (the library hashes it). Throws only for a key/algorithm mismatch (API misuse). */
-export function signData(key: PrivateKey, alg: SignatureAlgorithm, data: Uint8Array): Uint8Array {
+/**
+ * Signs `data` (the library hashes it); `random` gives RSA-PSS its salt. Throws only for a
+ * key/algorithm mismatch (API misuse).
+ */
+export function signData(
+  key: PrivateKey,
+  alg: SignatureAlgorithm,
+  data: Uint8Array,
+  random?: RandomSource,
+): Uint8Array {
   if (alg.kind === 'ecdsa') {
     if (key.kind !== 'ec') throw new TypeError('ECDSA needs an EC key');
     const digest = HASHES[alg.hash](data);
@@ -158,6 +169,7 @@ export function signData(key: PrivateKey, alg: SignatureAlgorithm, data: Uint8Ar
   if (key.kind !== 'rsa') throw new TypeError('RSA signatures need an RSA key');
   const priv = { n: key.n, d: key.d };
   if (alg.kind === 'rsa-pkcs1') return PKCS1[alg.hash].sign(priv, data);
+  if (random) return rsaPssSign(key, alg.hash, alg.saltLength, data, random);
   const h = HASHES[alg.hash];
   return PSS(h, mgf1(h), alg.saltLength).sign(priv, data);
 }

@@ -170,7 +170,9 @@ export class TlsClient extends TlsConnection {
   constructor(options: TlsClientOptions) {
     super(resolveCommon(options));
     this.opts = options;
-    this.credential = options.certificate ? resolveCredential(options.certificate as Credential) : undefined;
+    this.credential = options.certificate
+      ? resolveCredential(options.certificate as Credential, this.common.random)
+      : undefined;
     const name = options.serverName;
     this.sni = name !== undefined && !ipToBytes(name) ? name : undefined;
     this.expectedHost = options.hostname === null ? undefined : (options.hostname ?? name);
@@ -894,7 +896,7 @@ export class TlsClient extends TlsConnection {
         this.fail('unsupported_certificate', 'RSA key exchange needs an RSA key');
         return;
       }
-      const encrypted = rsaEncryptPremaster(key, pms);
+      const encrypted = rsaEncryptPremaster(key, pms, c.random);
       this.queueHandshake(HandshakeType.ClientKeyExchange, serializeRsaClientKeyExchange(encrypted), () => ({
         type: 'ClientKeyExchange',
         kind: 'rsa',

@@ -125,10 +125,11 @@ function misuse(message: string): never {
   throw new NetlabError('tls-config', message);
 }
 
-function resolveCredential(c: Credential): ResolvedCredential {
+/** `random`: the connection's source, for RSA-PSS salts when the key is held here. */
+function resolveCredential(c: Credential, random?: RandomSource): ResolvedCredential {
   if (c.chain.length === 0) misuse('a credential needs at least one certificate');
   const isSigner = 'sign' in c.key;
-  const signer = isSigner ? (c.key as HandshakeSigner) : keySigner(c.key as PrivateKey);
+  const signer = isSigner ? (c.key as HandshakeSigner) : keySigner(c.key as PrivateKey, random);
   return { chain: c.chain, signer, privateKey: isSigner ? undefined : (c.key as PrivateKey) };
 }
 

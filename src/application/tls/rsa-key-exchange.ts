@@ -8,14 +8,22 @@
  * instead, so a bad ClientKeyExchange shows up only as a Finished that does not verify
  * (RFC 5246 §7.4.7.1, RFC 8017 §7.2.2 note).
  *
- * The library draws the encryption padding from its own CSPRNG: the encrypted premaster
- * secret differs from run to run even in the simulator (the premaster itself does not).
+ * The encryption padding (RFC 8017 §7.2.1's random non-zero PS) comes from the
+ * connection's random source (pki/rsa-seeded.ts), so in the simulator the encrypted
+ * premaster secret is the same for the same seed. Its length is the modulus's: 256 bytes
+ * for RSA-2048.
  */
 import { PKCS1_KEM } from 'micro-rsa-dsa-dh/rsa.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../pki/keys.ts';
+import type { RandomSource } from '../pki/random-source.ts';
+import { rsaPkcs1Encrypt } from '../pki/rsa-seeded.ts';
 
-export function rsaEncryptPremaster(key: RsaPublicKey, premaster: Uint8Array): Uint8Array {
-  return PKCS1_KEM.encrypt({ n: key.n, e: key.e }, premaster);
+export function rsaEncryptPremaster(
+  key: RsaPublicKey,
+  premaster: Uint8Array,
+  random: RandomSource,
+): Uint8Array {
+  return rsaPkcs1Encrypt(key, premaster, random);
 }
 
 /**

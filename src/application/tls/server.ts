@@ -179,7 +179,7 @@ export class TlsServer extends TlsConnection {
     this.opts = options;
     if (!options.certificates?.length)
       throw new NetlabError('tls-config', 'a TLS server needs at least one certificate');
-    this.credentials = options.certificates.map(resolveCredential);
+    this.credentials = options.certificates.map((c) => resolveCredential(c, this.common.random));
     if (options.requestClientCertificate || options.requireClientCertificate) {
       if (!this.common.trustStore)
         throw new NetlabError('tls-config', 'asking for client certificates needs a trustStore');

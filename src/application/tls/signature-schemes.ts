@@ -5,6 +5,7 @@
  * SHA-1; ECDSA bound to its curve), and the content a 1.3 CertificateVerify signs (§4.4.3).
  */
 import type { PrivateKey, PublicKey } from '../pki/keys.ts';
+import type { RandomSource } from '../pki/random-source.ts';
 import { type SignatureAlgorithm, signData, verifyData } from '../pki/signature.ts';
 import { SIGNATURE_SCHEMES, type SignatureSchemeName } from './code-points.ts';
 
@@ -75,8 +76,8 @@ export function schemeFits(s: SchemeInfo, key: PublicKey | PrivateKey, tls13: bo
 
 /**
  * The scheme a signer uses: the first of `preference` that the peer offered and that fits
- * the key. In TLS 1.2 with an RSA key PKCS #1 v1.5 is preferred over PSS, so simulated
- * signatures stay deterministic (PSS salts come from the RSA library's own randomness).
+ * the key. In TLS 1.2 with an RSA key PKCS #1 v1.5 is preferred over PSS: it is TLS 1.2's
+ * own RSA signature (RFC 5246 §7.4.1.4.1); PSS came to TLS 1.2 with RFC 8446 §4.2.3.
  */
 export function chooseScheme(
   key: PrivateKey | PublicKey,
@@ -125,8 +126,13 @@ export interface HandshakeSigner {
   sign(scheme: SchemeInfo, data: Uint8Array): Uint8Array;
 }
 
-export function keySigner(key: PrivateKey): HandshakeSigner {
-  return { publicKey: key.publicKey, key, sign: (scheme, data) => signData(key, scheme.algorithm, data) };
+/** A signer for a key held here; `random` gives RSA-PSS its salts (the connection's source). */
+export function keySigner(key: PrivateKey, random?: RandomSource): HandshakeSigner {
+  return {
+    publicKey: key.publicKey,
+    key,
+    sign: (scheme, data) => signData(key, scheme.algorithm, data, random),
+  };
 }
 
 export function verifyWithScheme(
