@@ -168,6 +168,29 @@ function emitIgnored(io: DnsIo, from: DnsServerAddress, reason: DnsIgnoredReason
     });
 }
 
+/** The answer to `a`, sent at `sent`: traced, and the result of the exchange. */
+function answered(
+  a: Attempt,
+  response: DnsMessage,
+  bytes: Uint8Array,
+  queryBytes: Uint8Array,
+  sent: Time,
+): ExchangeResult {
+  const rtt = a.io.clock.now() - sent;
+  emitResponse(a, response, rtt);
+  return {
+    ok: true,
+    response,
+    bytes,
+    query: a.query,
+    queryBytes,
+    server: a.server,
+    transport: a.transport,
+    rtt,
+    retriedOverTcp: false,
+  };
+}
+
 /** Binds a UDP socket on a random unprivileged port. */
 function openRandomPort(io: DnsIo) {
   for (let i = 0; i < MAX_PORT_TRIES; i++) {
@@ -220,19 +243,7 @@ async function overUdp(
         emitIgnored(io, d.from, mismatch);
         continue;
       }
-      const rtt = io.clock.now() - sent;
-      emitResponse(attempt, m, rtt);
-      return {
-        ok: true,
-        response: m,
-        bytes: d.data,
-        query,
-        queryBytes: bytes,
-        server,
-        transport: 'udp',
-        rtt,
-        retriedOverTcp: false,
-      };
+      return answered(attempt, m, d.data, bytes, sent);
     }
   } finally {
     socket.close();
@@ -278,19 +289,7 @@ async function overTcp(
       emitIgnored(io, server, m instanceof ProtocolError ? 'malformed' : matchResponse(query, m)!);
       return { ok: false, error: 'network', detail: 'bad answer over TCP', server, transport: 'tcp' };
     }
-    const rtt = io.clock.now() - sent;
-    emitResponse(attempt, m, rtt);
-    return {
-      ok: true,
-      response: m,
-      bytes: reply,
-      query,
-      queryBytes: bytes,
-      server,
-      transport: 'tcp',
-      rtt,
-      retriedOverTcp: false,
-    };
+    return answered(attempt, m, reply, bytes, sent);
   } finally {
     stream.close();
   }
