@@ -502,13 +502,21 @@ export class HttpConnection {
           );
         }
         if (ex.firstByteAt < 0) ex.firstByteAt = this.arrivalOf(this.messageStart);
-        const firstByteAt = ex.firstByteAt;
         this.answering = ex;
         if (head.status < 200 && head.status !== 101) {
           ex.server = this.must('server', ex.server, 'informational', 'remote');
           ex.firstByteAt = -1; // the final response's first byte is what timings want
           return { type: 'informational', exchange: ex.id, head, headBytes: ev.headBytes };
         }
+        const response: HttpConnectionEvent = {
+          type: 'response',
+          exchange: ex.id,
+          head,
+          framing: ev.framing,
+          headBytes: ev.headBytes,
+          firstByteAt: ex.firstByteAt,
+          offset: this.messageStart,
+        };
         if (ev.framing.kind === 'switch') {
           if (!ex.upgrade) {
             return this.remoteErrorClient(
@@ -519,15 +527,7 @@ export class HttpConnection {
           ex.client = 'SWITCHED_PROTOCOL';
           this.connState = 'SWITCHED_PROTOCOL';
           this.readStopped = true;
-          return {
-            type: 'response',
-            exchange: ex.id,
-            head,
-            framing: ev.framing,
-            headBytes: ev.headBytes,
-            firstByteAt,
-            offset: this.messageStart,
-          };
+          return response;
         }
         ex.server = this.must('server', ex.server, 'response', 'remote');
         ex.persistent =
@@ -536,15 +536,7 @@ export class HttpConnection {
           ex.client === 'DONE' &&
           wantsPersistence(head.version, head.headers);
         if (!ex.persistent) this.closing = true;
-        return {
-          type: 'response',
-          exchange: ex.id,
-          head,
-          framing: ev.framing,
-          headBytes: ev.headBytes,
-          firstByteAt,
-          offset: this.messageStart,
-        };
+        return response;
       }
       case 'data':
         return { type: 'data', exchange: this.answering!.id, data: ev.data };
