@@ -24,7 +24,7 @@ import type { ByteStream } from '../transport/byte-stream.ts';
 import type { TraceBus } from '../sim/trace.ts';
 import { StreamError } from '../transport/byte-stream.ts';
 import { NetStream } from './net-stream.ts';
-import { realClock } from './real-clock.ts';
+import { realClock, realDeadlineClock } from './real-clock.ts';
 
 export interface H2Origin {
   readonly scheme: 'http' | 'https';
@@ -158,6 +158,7 @@ export async function connectH2(origin: H2Origin, options: ConnectH2Options = {}
       serverName: origin.host,
       verify: options.insecure !== true,
       trustStore: options.ca ? trustStoreOf(options.ca) : systemTrustStore(),
+      clock: realDeadlineClock, // bounds the close linger without holding the process
     });
     if (t.alpnProtocol !== 'h2') {
       t.close();

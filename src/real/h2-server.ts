@@ -29,7 +29,7 @@ import { NetlabError } from '../bytes/netlab-error.ts';
 import type { TraceBus } from '../sim/trace.ts';
 import { directoryFiles } from './http-directory.ts';
 import { NetStream } from './net-stream.ts';
-import { realClock } from './real-clock.ts';
+import { realClock, realDeadlineClock } from './real-clock.ts';
 
 export interface ServeH2Options {
   /** TCP port; 0 picks a free one (see the handle's `port`). */
@@ -161,6 +161,7 @@ export async function serveH2(options: ServeH2Options): Promise<H2ServerHandle> 
           now: () => Date.now() / 1000,
           certificates: [{ chain, key }],
           alpn: ['h2'],
+          clock: realDeadlineClock, // bounds the close linger without holding the process
           ...(traceTarget ? { trace: traceTarget, node: 'localhost' } : {}),
         }).then(
           (t) => {

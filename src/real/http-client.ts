@@ -22,7 +22,7 @@ import type { CurlOutputPiece } from '../tools/format/curl.ts';
 import { type CurlOptions, type CurlTls, runCurl } from '../tools/commands/curl-transfers.ts';
 import { loadCredential } from './https-server.ts';
 import { connectNet } from './net-stream.ts';
-import { realClock } from './real-clock.ts';
+import { realClock, realDeadlineClock } from './real-clock.ts';
 import { hostRandom, hostWallClock } from './tls-host.ts';
 
 export interface RealCurlOptions extends CurlOptions {
@@ -96,6 +96,7 @@ function realTls(options: RealCurlOptions): CurlTls {
       return tlsConnect(transport, {
         random: hostRandom,
         now: hostWallClock,
+        clock: realDeadlineClock, // bounds the close linger without holding the process
         serverName: r.serverName,
         hostname: r.serverName,
         verify: r.verify,

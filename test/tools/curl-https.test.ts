@@ -101,8 +101,13 @@ describe('curl over TLS in the lab', () => {
     const noCa = await l.sh('client', 'curl --cacert ca.pem https://web/');
     expect(noCa.status).toBe(77);
     expect(noCa.err).toEqual(['curl: (77) error setting certificate file: ca.pem']);
-    // The server got each refusal as an alert (the last one arrived while curl -k ran).
-    expect(alerts).toEqual(['unknown_ca', 'certificate_expired', 'bad_certificate']);
+    // The server got each refusal as an alert (the last one arrived while curl -k ran);
+    // curl -k's own close ends with a close_notify, which the server answers.
+    expect(alerts.filter((a) => a !== 'close_notify')).toEqual([
+      'unknown_ca',
+      'certificate_expired',
+      'bad_certificate',
+    ]);
   });
 });
 

@@ -247,7 +247,8 @@ export abstract class TlsConnection {
     const k = trafficKeys(t.hash, t.read, t.keyLength);
     if (!this.setReadProtection(new Tls13Protection(t.aead, k.key, k.iv))) return;
     this.emit({ kind: 'key-update', direction: 'received' });
-    if (requestUpdate) this.sendKeyUpdate(false);
+    // The answer is due before our next application data (§4.6.3); after our close_notify there is none.
+    if (requestUpdate && !this.writeClosed) this.sendKeyUpdate(false);
     this.transition('connected');
   }
 

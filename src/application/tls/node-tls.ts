@@ -55,6 +55,8 @@ export function installTls(node: Node, options: InstallTlsOptions): NodeTls {
   const common = {
     random,
     now,
+    // Simulated time: the close linger (tls-stream.ts) and any handshake timeout run on it.
+    clock: simClock(sim),
     trace: sim,
     node: node.name,
     deferred: <T>() => sim.deferred<T>(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simClock } from '../../sim/clock.ts';
 import { Simulator } from '../../sim/simulator.ts';
-import { MILLISECOND } from '../../sim/time.ts';
+import { MILLISECOND, SECOND } from '../../sim/time.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
 import { memoryPipe } from '../../transport/memory-pipe.ts';
 import { StreamError } from '../../transport/byte-stream.ts';
@@ -9,7 +9,7 @@ import { Random } from '../../sim/random.ts';
 import { seededRandomSource } from '../pki/random-source.ts';
 import { KeyLogCollector } from './key-log.ts';
 import { TlsError } from './tls-error.ts';
-import { tlsAccept, tlsConnect } from './tls-stream.ts';
+import { type TlsStream, tlsAccept, tlsConnect } from './tls-stream.ts';
 import { NOW, testPki } from './test-helpers.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -275,5 +275,225 @@ describe('handshake timeout', () => {
     await sim.run();
     expect(code).toBe('tls-timeout');
     expect(failedAt).toBe(3_000_000_000);
+  });
+});
+
+describe('close(): close_notify, FIN, the peer’s close_notify, then the transport’s close', () => {
+  const site = testPki().issueSite(['close.test']);
+
+  /**
+   * A client and a server over a memory pipe in a simulation, with 'tls.alert' events and
+   * the client's transport calls logged; `closeClient` waits 1 ms for the handshake to
+   * settle (the client's Finished is out), forgets the log, then closes.
+   */
+  function closingPair(capacity = 65536) {
+    const sim = new Simulator({ seed: 7 });
+    const log: string[] = [];
+    const at = () => `${sim.now / MILLISECOND} ms`;
+    sim.trace.on('tls.alert', (e) => log.push(`${at()} ${e.node} ${e.direction} ${e.alert}`));
+    const { a, b } = memoryPipe({ deferred: () => sim.deferred(), capacity });
+    const transport: typeof a = {
+      local: a.local,
+      remote: a.remote,
+      read: (max) => a.read(max),
+      write: (d) => {
+        log.push(`${at()} client write ${d.length}`);
+        return a.write(d);
+      },
+      end: () => {
+        log.push(`${at()} client end`);
+        return a.end();
+      },
+      close: () => {
+        log.push(`${at()} client close`);
+        a.close();
+      },
+      abort: () => {
+        log.push(`${at()} client abort`);
+        a.abort();
+      },
+    };
+    const common = { trace: sim, deferred: <T>() => sim.deferred<T>(), clock: simClock(sim) } as const;
+    const server = tlsAccept(b, {
+      ...common,
+      node: 'server',
+      random: seededRandomSource(sim.random.fork('s')),
+      certificates: [site],
+    });
+    const client = tlsConnect(transport, {
+      ...common,
+      node: 'client',
+      random: seededRandomSource(sim.random.fork('c')),
+      verify: false,
+      highWaterMark: 16 * 1024,
+    });
+    /** Each side's lines (a memory pipe delivers at once, so only each side's order means something). */
+    const lines = (who: 'client' | 'server') => log.filter((l) => l.includes(` ${who} `));
+    const closeClient = (how: (c: TlsStream) => void | Promise<void> = (c) => c.close()) =>
+      client.then(async (c) => {
+        await sim.sleep(MILLISECOND);
+        log.length = 0;
+        await how(c);
+      });
+    return { sim, log, lines, server, client, peer: b, closeClient };
+  }
+
+  it('sends close_notify then FIN, reads on until the peer’s close_notify, and only then closes', async () => {
+    const { sim, lines, server, closeClient } = closingPair();
+    void server.then(async (s) => {
+      expect(await s.read()).toBeNull(); // the client's close_notify
+      await sim.sleep(5 * MILLISECOND);
+      await s.write(enc('too late')); // read by the closing client, and dropped
+      s.close();
+    });
+    void closeClient();
+    await sim.run();
+    expect(lines('client')).toEqual([
+      '1 ms client sent close_notify',
+      '1 ms client write 24', // the close_notify record (TLS 1.3: 5 + 2 + 1 + 16 bytes)
+      '1 ms client end', // FIN, after the record
+      '6 ms client received close_notify',
+      '6 ms client close',
+    ]);
+    expect(lines('server')).toEqual(['1 ms server received close_notify', '6 ms server sent close_notify']);
+  });
+
+  it('reads after close() return null at once, even with data buffered or a read pending', async () => {
+    const { sim, server, closeClient } = closingPair();
+    const reads: (string | null)[] = [];
+    void server.then(async (s) => {
+      await s.write(enc('never read'));
+      expect(await s.read()).toBeNull();
+      s.close();
+    });
+    void closeClient(async (c) => {
+      // 'never read' waits in the client's buffer; a second stream has a read pending.
+      c.close();
+      reads.push(dec(await c.read()));
+      await expect(c.write(enc('x'))).rejects.toMatchObject({ code: 'stream-closed' });
+    });
+    const other = closingPair();
+    void other.server.then((s) => s.read());
+    void other.closeClient((c) => {
+      const pending = c.read();
+      c.close();
+      void pending.then((v) => reads.push(dec(v)));
+    });
+    await Promise.all([sim.run(), other.sim.run()]);
+    expect(reads).toEqual([null, null]);
+  });
+
+  it('a peer that never answers: the transport is aborted when closeLinger (default 10 s) runs out', async () => {
+    const { sim, lines, server, closeClient } = closingPair();
+    void server.then((s) => s.read()); // reads the close_notify, never answers, never closes
+    void closeClient();
+    await sim.run();
+    expect(lines('client')).toEqual([
+      '1 ms client sent close_notify',
+      '1 ms client write 24',
+      '1 ms client end',
+      '10001 ms client abort',
+    ]);
+    expect(sim.now).toBe(10 * SECOND + MILLISECOND);
+  });
+
+  it('closeLinger sets the bound; an answer in time cancels it', async () => {
+    const run = async (answerAfter: number) => {
+      const sim = new Simulator({ seed: 8 });
+      const { a, b } = memoryPipe({ deferred: () => sim.deferred() });
+      const ops: string[] = [];
+      const transport: typeof a = {
+        local: a.local,
+        remote: a.remote,
+        read: (max) => a.read(max),
+        write: (d) => a.write(d),
+        end: () => a.end(),
+        close: () => {
+          ops.push(`close at ${sim.now / MILLISECOND} ms`);
+          a.close();
+        },
+        abort: () => {
+          ops.push(`abort at ${sim.now / MILLISECOND} ms`);
+          a.abort();
+        },
+      };
+      void tlsAccept(b, {
+        random: seededRandomSource(new Random(1)),
+        certificates: [site],
+        deferred: () => sim.deferred(),
+      }).then(async (s) => {
+        await s.read();
+        await sim.sleep(answerAfter * MILLISECOND);
+        s.close();
+      });
+      void tlsConnect(transport, {
+        random: seededRandomSource(new Random(2)),
+        verify: false,
+        deferred: () => sim.deferred(),
+        clock: simClock(sim),
+        closeLinger: 200 * MILLISECOND,
+      }).then((c) => c.close());
+      await sim.run();
+      return { ops, end: sim.now / MILLISECOND };
+    };
+    expect(await run(150)).toEqual({ ops: ['close at 150 ms'], end: 150 });
+    expect(await run(300)).toEqual({ ops: ['abort at 200 ms'], end: 300 });
+  });
+
+  it('a peer that sends megabytes after close(): read and dropped, never buffered', async () => {
+    const { sim, lines, server, client, closeClient } = closingPair(16 * 1024);
+    const c = await client;
+    let sent = 0;
+    let bufferedMax = 0;
+    void server.then(async (s) => {
+      expect(await s.read()).toBeNull();
+      const block = new Uint8Array(16 * 1024).fill(7);
+      for (; sent < 4 << 20; sent += block.length) {
+        await s.write(block);
+        bufferedMax = Math.max(bufferedMax, (c as unknown as { buffered: number }).buffered);
+      }
+      s.close();
+    });
+    void closeClient();
+    await sim.run();
+    // 4 MiB went through a 16 KiB pipe to a client whose high-water mark is 16 KiB: after
+    // close() it kept reading, and kept nothing.
+    expect(sent).toBe(4 << 20);
+    expect(bufferedMax).toBe(0);
+    expect(lines('client').slice(-2)).toEqual(['1 ms client received close_notify', '1 ms client close']);
+  });
+
+  it('a transport that fails during the wait is closed at once', async () => {
+    const { sim, lines, server, peer, closeClient } = closingPair();
+    void server.then(async (s) => {
+      await s.read();
+      await sim.sleep(3 * MILLISECOND);
+      peer.abort(); // a reset instead of an answer
+    });
+    void closeClient();
+    await sim.run();
+    expect(lines('client').at(-1)).toBe('4 ms client close');
+    expect(sim.now).toBe(4 * MILLISECOND);
+  });
+
+  it('end() then close(): one close_notify, one FIN, and the same wait', async () => {
+    const { sim, lines, server, closeClient } = closingPair();
+    void server.then(async (s) => {
+      expect(await s.read()).toBeNull();
+      await sim.sleep(2 * MILLISECOND);
+      s.close();
+    });
+    void closeClient(async (c) => {
+      await c.end();
+      c.close();
+    });
+    await sim.run();
+    expect(lines('client')).toEqual([
+      '1 ms client sent close_notify',
+      '1 ms client write 24',
+      '1 ms client end',
+      '3 ms client received close_notify',
+      '3 ms client close',
+    ]);
   });
 });

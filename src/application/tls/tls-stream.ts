@@ -13,10 +13,22 @@
  * ends reads normally but sets `truncated` (HTTP framing decides whether that matters).
  * Back-pressure: decrypted data waits in a buffer of `highWaterMark` bytes (default
  * 256 KiB); beyond it the stream stops reading the transport until the application reads.
+ *
+ * Closing: `end()` sends close_notify and half-closes the transport (FIN); reading goes
+ * on. `close()` is the graceful, bidirectional close of OpenSSL's two-step SSL_shutdown
+ * followed by close(2): close_notify, the transport's half close, then the stream keeps
+ * reading the transport — discarding whatever arrives, nothing is buffered — until the
+ * peer's close_notify or the end of the transport, and only then closes the transport.
+ * RFC 8446 §6.1 lets a party close without waiting for the peer's close_notify; we wait
+ * so that TCP closes in order: the side that closed first sees the peer's FIN after its
+ * own and goes through TIME-WAIT, instead of answering the peer's last records with RST
+ * from a socket nobody holds any more. The wait is bounded by `closeLinger` (default
+ * 10 s on the stream's `clock`); a peer silent that long gets the transport aborted.
+ * The application is done at once: reads after close() return null.
  */
 import type { Clock } from '../../sim/clock.ts';
 import type { Deferred } from '../../sim/simulator.ts';
-import type { Time } from '../../sim/time.ts';
+import { SECOND, type Time } from '../../sim/time.ts';
 import { type ByteStream, StreamError, type StreamEndpoint } from '../../transport/byte-stream.ts';
 import { formatName } from '../pki/name.ts';
 import type { TraceTarget } from '../pki/trace-events.ts';
@@ -46,12 +58,21 @@ export interface TlsStreamOptions {
   readonly clock?: Clock;
   /** A handshake not done by then fails with tls-timeout and resets the transport. */
   readonly handshakeTimeout?: Time;
+  /**
+   * How long close() waits on `clock` for the peer's close_notify (or the end of the
+   * transport) before it aborts the transport anyway. Default 10 s. Without a clock the
+   * wait has no bound of its own (the transport's timeouts still apply): every adapter in
+   * this project passes one.
+   */
+  readonly closeLinger?: Time;
 }
 
 export type TlsConnectOptions = TlsClientOptions & TlsStreamOptions;
 export type TlsAcceptOptions = TlsServerOptions & TlsStreamOptions;
 
 const DEFAULT_HIGH_WATER = 256 * 1024;
+/** close(): how long to wait for the peer's close_notify before aborting the transport. */
+export const DEFAULT_CLOSE_LINGER: Time = 10 * SECOND;
 
 function plainDeferred<T>(): Deferred<T> {
   let resolve!: (v: T) => void;
@@ -71,7 +92,18 @@ export class TlsStream implements ByteStream {
 
   private readonly chunks: Uint8Array[] = [];
   private buffered = 0;
+  /** No more data for the application: the peer's close_notify, the transport's end, or close(). */
   private eof = false;
+  /** The pump stopped reading the transport: close_notify or end of stream received. */
+  private readDone = false;
+  /** close() was called: whatever still arrives is discarded. */
+  private closing = false;
+  /** The pump stopped: nothing reads the transport any more. */
+  private pumpEnded = false;
+  /** Resolved when the pump stops (close() waits for it). */
+  private pumpStopped: Deferred<void> | null = null;
+  /** The transport's half close, once asked for (end() and close() share it). */
+  private transportEnd: Promise<void> | null = null;
   private error: Error | null = null;
   private reader: { d: Deferred<Uint8Array | null>; max: number } | null = null;
   private drained: Deferred<void> | null = null;
@@ -174,27 +206,40 @@ export class TlsStream implements ByteStream {
   }
 
   /** Sends close_notify, then half-closes the transport; reading goes on. */
-  async end(): Promise<void> {
-    if (!this.machine.closed && !this.error) {
-      this.handle(this.machine.close());
-      await this.flush().catch(() => {});
-    }
-    await this.transport.end();
+  end(): Promise<void> {
+    if (!this.machine.closed && !this.error) this.handle(this.machine.close());
+    return this.endTransport();
   }
 
+  /**
+   * Graceful close of both directions: close_notify, the transport's half close, then the
+   * peer's close_notify or end of stream (bounded by `closeLinger`), then the transport's
+   * close. Returns at once; the application's reads return null from now on.
+   */
   close(): void {
-    if (!this.machine.closed && !this.error) {
+    if (this.closing) return;
+    this.closing = true;
+    this.eof = true;
+    this.chunks.length = 0;
+    this.buffered = 0;
+    this.resumePump();
+    this.wake();
+    if (this.error || this.machine.state === 'failed') {
+      this.transport.close();
+      return;
+    }
+    if (!this.machine.established) {
+      // Mid-handshake: close_notify abandons it (the machine fails); no one to wait for.
       this.handle(this.machine.close());
       const out = this.flush();
       void out.then(
         () => this.transport.close(),
         () => this.transport.close(),
       );
-    } else {
-      this.transport.close();
+      return;
     }
-    this.eof = true;
-    this.wake();
+    if (!this.machine.closed) this.handle(this.machine.close());
+    void this.linger();
   }
 
   abort(): void {
@@ -205,6 +250,46 @@ export class TlsStream implements ByteStream {
 
   // ------------------------------------------------------------------ inside
 
+  /** close_notify out (flushed), then the transport's FIN; once, for end() and close(). */
+  private endTransport(): Promise<void> {
+    this.transportEnd ??= this.flush()
+      .catch(() => {})
+      .then(() => this.transport.end());
+    return this.transportEnd;
+  }
+
+  /** The rest of close(): FIN, the peer's close_notify or end (or the linger bound), close. */
+  private async linger(): Promise<void> {
+    try {
+      await this.endTransport();
+    } catch {
+      this.transport.close();
+      return;
+    }
+    let expired = false;
+    if (!this.pumpEnded) {
+      const stopped = this.deferred<void>();
+      this.pumpStopped = stopped;
+      const { clock } = this.options;
+      const cancel = clock?.setTimer(this.options.closeLinger ?? DEFAULT_CLOSE_LINGER, () => {
+        expired = true;
+        stopped.resolve();
+      });
+      await stopped.promise;
+      cancel?.();
+    }
+    if (expired) this.transport.abort();
+    else this.transport.close();
+  }
+
+  /** Lets a pump waiting for the application to read go on (close() discards instead). */
+  private resumePump(): void {
+    const d = this.drained;
+    if (!d) return;
+    this.drained = null;
+    d.resolve();
+  }
+
   private flush(): Promise<void> {
     const out = this.machine.takeOutput();
     if (out.length === 0) return this.writes;
@@ -213,7 +298,7 @@ export class TlsStream implements ByteStream {
   }
 
   private async pump(): Promise<void> {
-    while (!this.eof && !this.error) {
+    while (!this.readDone && !this.error) {
       if (this.buffered >= this.highWater) {
         this.drained = this.deferred<void>();
         await this.drained.promise;
@@ -239,6 +324,7 @@ export class TlsStream implements ByteStream {
           this.truncated = true;
         }
         this.eof = true;
+        this.readDone = true;
         break;
       }
       this.handle(this.machine.receive(chunk));
@@ -253,6 +339,8 @@ export class TlsStream implements ByteStream {
         break;
       }
     }
+    this.pumpEnded = true;
+    this.pumpStopped?.resolve();
     this.wake();
   }
 
@@ -268,7 +356,10 @@ export class TlsStream implements ByteStream {
   private wake(): void {
     const r = this.reader;
     if (!r) return;
-    if (this.chunks.length > 0) {
+    if (this.closing) {
+      this.reader = null;
+      r.d.resolve(null);
+    } else if (this.chunks.length > 0) {
       this.reader = null;
       const first = this.chunks[0]!;
       let out: Uint8Array;
@@ -370,12 +461,14 @@ export class TlsStream implements ByteStream {
           }
           break;
         case 'data':
+          if (this.closing) break; // after close(): read and dropped, never buffered
           this.chunks.push(e.data);
           this.buffered += e.data.length;
           this.wake();
           break;
         case 'peer-closed':
           this.eof = true;
+          this.readDone = true;
           this.wake();
           break;
         case 'failed':
