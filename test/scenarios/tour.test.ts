@@ -107,7 +107,28 @@ describe('the tour (HTTPS)', async () => {
   const hellos: { type: string; random?: string; length: number }[] = [];
   const chains: string[][] = [];
   let rst = 0;
+  /** The laptop's TCP segments once the page is loaded, and its TCP states after the handshakes. */
+  const closing: { dir: 'out' | 'in'; port: number; flags: number; len: number }[] = [];
+  const states: string[] = [];
   const { result, story, text, find } = await narrate('tour', (run) => {
+    let loaded = false;
+    run.sim.trace.on('browser.done', (e) => {
+      if (e.node === 'laptop') loaded = true;
+    });
+    const segment = (e: { node: string; frame: Uint8Array }, dir: 'out' | 'in') => {
+      if (e.node !== 'laptop') return;
+      const tcp = dissect(e.frame).layers[2]?.decoded;
+      if (tcp?.kind !== 'tcp') return;
+      if (dir === 'out' && (tcp.flags & 0x04) !== 0) rst++;
+      const port = dir === 'out' ? tcp.sourcePort : tcp.destinationPort;
+      if (loaded) closing.push({ dir, port, flags: tcp.flags, len: tcp.payloadLength });
+    };
+    run.sim.trace.on('link.tx', (e) => segment(e, 'out'));
+    run.sim.trace.on('link.rx', (e) => segment(e, 'in'));
+    run.sim.trace.on('tcp.state', (e) => {
+      if (e.node === 'laptop' && e.to !== 'SYN-SENT' && e.to !== 'ESTABLISHED')
+        states.push(`${e.local.port} ${e.from}->${e.to}`);
+    });
     run.sim.trace.on('tls.handshake', (e) => {
       if (e.node !== 'laptop' || hellos.length >= 2) return;
       if (e.details.type === 'ClientHello' || e.details.type === 'ServerHello')
@@ -115,11 +136,6 @@ describe('the tour (HTTPS)', async () => {
     });
     run.sim.trace.on('tls.established', (e) => {
       if (e.node === 'laptop') chains.push([...e.peerChain]);
-    });
-    run.sim.trace.on('link.tx', (e) => {
-      if (e.node !== 'laptop') return;
-      const tcp = dissect(e.frame).layers[2]?.decoded;
-      if (tcp?.kind === 'tcp' && (tcp.flags & 0x04) !== 0) rst++;
     });
   });
 
@@ -142,8 +158,17 @@ describe('the tour (HTTPS)', async () => {
       /^The response: 200 for \/, text\/html/,
       /^TLS on another connection to www \(203\.0\.113\.80\): TLS 1\.3/,
       /^The page is loaded: 8 resources \(0 failed\)/,
-      /^laptop is done with connection #1 and closes it: a TLS close_notify alert/,
-      /^The server's close_notify reaches laptop after the browser let go of the socket: .* RST/,
+      /^laptop is done with connection #1 and closes it: a TLS close_notify alert \("no more data from me", an encrypted record of 24 bytes\), then FIN: FIN-WAIT-1/,
+      /^www reads the close_notify and closes its side at once: its own close_notify, then FIN \(FIN-WAIT-1\)\. .* the two FINs cross\./,
+      /^www gets the other side's FIN while its own is not yet acknowledged: CLOSING/,
+      /^The server's close_notify reaches laptop \(an encrypted record of 24 bytes\): the answer the browser's TLS was waiting for/,
+      /^The server's FIN arrives while laptop's own FIN is still unacknowledged: laptop is in CLOSING too/,
+      /^The ACK of laptop's FIN comes back \(step 2, late because the FINs crossed\): TIME-WAIT\./,
+      /^Connection #2 closes the same way: close_notify and FIN from each side, the FINs crossing \(CLOSING\), then TIME-WAIT\./,
+      /^www gets the ACK of its FIN too: TIME-WAIT on www as well/,
+      /^TIME-WAIT of connection #1 is over on laptop \(60 s later\)/,
+      /^The TIME-WAIT of the other 5 connections is over too\./,
+      /^TIME-WAIT of connection #1 is over on www \(60 s later\)/,
     ].map(find);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(text.filter((t) => t.startsWith('TLS on another connection'))).toHaveLength(5);
@@ -161,12 +186,50 @@ describe('the tour (HTTPS)', async () => {
     ]);
   });
 
-  it('the close over TLS ends in RSTs from the laptop, so netstat shows no TIME-WAIT', () => {
-    expect(rst).toBeGreaterThanOrEqual(6); // at least one per connection (one per segment that arrives)
-    const netstat = result.output
-      .filter((l) => l.node === 'laptop' && l.time === 3 * SECOND && l.stream === 'out')
-      .map((l) => l.text);
-    expect(netstat.filter((l) => l.startsWith('tcp'))).toEqual([]);
+  it('the close over TLS, on the wire: close_notify then FIN each way, the FINs cross, no RST', () => {
+    expect(rst).toBe(0);
+    const first = closing[0]!.port; // connection #1 closes first
+    const one = closing
+      .filter((s) => s.port === first)
+      .map((s) => `${s.dir} ${s.len > 0 ? `data ${s.len}` : (s.flags & 0x01) !== 0 ? 'FIN' : 'ACK'}`);
+    expect(one).toEqual([
+      'out data 24', // the laptop's close_notify
+      'out FIN',
+      'in data 24', // the server's close_notify
+      'in FIN', // sent before the laptop's FIN reached the server: the FINs cross
+      'out ACK', // of the server's FIN
+      'in ACK', // of the laptop's FIN
+    ]);
+  });
+
+  it('on the laptop every connection goes FIN-WAIT-1, CLOSING, TIME-WAIT; netstat shows the six at 3 s, none at 65 s', () => {
+    const ports = [...new Set(states.map((s) => s.split(' ')[0]))];
+    expect(ports).toHaveLength(6);
+    for (const p of ports) {
+      expect(states.filter((s) => s.startsWith(`${p} `))).toEqual([
+        `${p} ESTABLISHED->FIN-WAIT-1`,
+        `${p} FIN-WAIT-1->CLOSING`,
+        `${p} CLOSING->TIME-WAIT`,
+        `${p} TIME-WAIT->CLOSED`,
+      ]);
+    }
+    const netstat = (at: number) =>
+      result.output
+        .filter((l) => l.node === 'laptop' && l.time === at * SECOND && l.stream === 'out')
+        .map((l) => l.text)
+        .filter((l) => l.startsWith('tcp'));
+    expect(netstat(3)).toHaveLength(6);
+    for (const l of netstat(3)) expect(l).toMatch(/ 192\.168\.1\.10:\d+ +203\.0\.113\.80:443 +TIME_WAIT/);
+    expect(netstat(65)).toEqual([]);
+  });
+
+  it('TIME-WAIT lasts 2 × MSL = 60 s, on both sides', () => {
+    const start = story[find(/^The ACK of laptop's FIN comes back/)]!.time;
+    const end = story[find(/^TIME-WAIT of connection #1 is over on laptop/)]!.time;
+    expect(end - start).toBe(60 * SECOND);
+    const serverStart = story[find(/^www gets the ACK of its FIN too/)]!.time;
+    const serverEnd = story[find(/^TIME-WAIT of connection #1 is over on www/)]!.time;
+    expect(serverEnd - serverStart).toBe(60 * SECOND);
   });
 
   it('every line comes in Korean too', () => {

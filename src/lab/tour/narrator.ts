@@ -53,6 +53,19 @@ interface Connection {
   serverIsn?: number;
   established: boolean;
   closeNarrated: boolean;
+  /** The client's end as TLS events name it (`192.168.1.10:51243`), and its port. */
+  readonly clientEndpoint: string;
+  readonly clientPort: number;
+  /** Connection #1: the last segment with data each way on the client's wire, and when. */
+  lastOut?: { readonly time: Time; readonly bytes: number };
+  lastIn?: { readonly time: Time; readonly bytes: number };
+  /** When the server received and sent close_notify on it ('tls.alert' with this peer). */
+  serverGotCloseNotify?: Time;
+  serverSentCloseNotify?: Time;
+  /** The client went through CLOSING: the FINs crossed. */
+  crossed: boolean;
+  /** Nodes in TIME-WAIT for it, and since when. */
+  readonly timeWait: Map<string, Time>;
 }
 
 function ms(t: Time): string {
@@ -86,6 +99,29 @@ function kbKo(bytes: number): string {
   return bytes < 1024 ? `${bytes}바이트` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** Why a connection went to CLOSED other than through TIME-WAIT or LAST-ACK, from its cause. */
+function closedWhy(from: string, cause: string): [string, string] {
+  switch (cause) {
+    case 'rcv-rst':
+      return ['the other side reset it (RST)', '상대가 RST로 연결을 리셋했습니다'];
+    case 'abort':
+      return ['this side reset it (RST)', '이쪽이 RST로 연결을 리셋했습니다'];
+    case 'timeout':
+      return from === 'FIN-WAIT-2'
+        ? [
+            "the other side's FIN never came, and the FIN-WAIT-2 timer of a socket nobody holds ran out",
+            '상대의 FIN이 오지 않아, 아무도 쥐고 있지 않은 소켓의 FIN-WAIT-2 타이머가 끝났습니다',
+          ]
+        : ['a timer ran out', '타이머가 끝났습니다'];
+    case 'give-up':
+      return ['its retransmissions went unanswered', '재전송에 끝내 답이 없었습니다'];
+    case 'icmp-error':
+      return ['an ICMP error ended it', 'ICMP 오류로 끝났습니다'];
+    default:
+      return [cause, cause];
+  }
+}
+
 export class TourNarrator {
   private readonly offs: (() => void)[] = [];
   private readonly connections = new Map<string, Connection>();
@@ -96,7 +132,11 @@ export class TourNarrator {
   private handshaking = 0;
   private closedQuietly = 0;
   private timeWaitEnded = 0;
-  private timeWaitStart: Time | undefined;
+  /** Connection #1 while open on the client: its data segments are noted (watchSegment). */
+  private watched: Connection | undefined;
+  /** The last instant the client's TLS sent a close_notify. */
+  private closeNotifySentAt: Time | undefined;
+  private readonly byClientEndpoint = new Map<string, Connection>();
   private requestsNarrated = 0;
   /** TLS handshakes the client started; the first is narrated message by message. */
   private tlsHandshakes = 0;
@@ -130,6 +170,7 @@ export class TourNarrator {
       t.on('pki.validate', (e) => this.pkiValidate(e)),
       t.on('tls.established', (e) => this.tlsEstablished(e)),
       t.on('tls.failed', (e) => this.tlsFailed(e)),
+      t.on('tls.alert', (e) => this.tlsAlert(e)),
     );
   }
 
@@ -317,7 +358,9 @@ export class TourNarrator {
     if (node !== this.client) return;
     // A cheap look first: only TCP segments with SYN, or the ACK ending a handshake, matter.
     if (frame.length < 54 || frame[12] !== 0x08 || frame[13] !== 0x00 || frame[23] !== 6) return;
-    const flags = frame[14 + (frame[14]! & 15) * 4 + 13]!;
+    const tcpAt = 14 + (frame[14]! & 15) * 4;
+    if (this.watched) this.watchSegment(this.watched, frame, tcpAt, dir);
+    const flags = frame[tcpAt + 13]!;
     const syn = (flags & 0x02) !== 0;
     if (!syn && (dir === 'in' || this.handshaking === 0)) return;
     const layers = dissect(frame).layers;
@@ -340,8 +383,14 @@ export class TourNarrator {
         clientIsn: d.seq,
         established: false,
         closeNarrated: false,
+        clientEndpoint: `${formatIpv4Address(ip.source)}:${d.sourcePort}`,
+        clientPort: d.sourcePort,
+        crossed: false,
+        timeWait: new Map(),
       };
       this.connections.set(key, c);
+      this.byClientEndpoint.set(c.clientEndpoint, c);
+      if (c.n === 1) this.watched = c;
       this.handshaking++;
       if (c.n === 1) {
         this.say(
@@ -388,6 +437,18 @@ export class TourNarrator {
     }
   }
 
+  /** Notes a data segment of connection #1 (its TCP payload size), read from the raw frame. */
+  private watchSegment(c: Connection, frame: Uint8Array, tcpAt: number, dir: 'in' | 'out'): void {
+    const port =
+      dir === 'out' ? (frame[tcpAt]! << 8) | frame[tcpAt + 1]! : (frame[tcpAt + 2]! << 8) | frame[tcpAt + 3]!;
+    if (port !== c.clientPort) return;
+    const bytes = ((frame[16]! << 8) | frame[17]!) - (tcpAt - 14) - (frame[tcpAt + 12]! >> 4) * 4;
+    if (bytes <= 0) return;
+    const seen = { time: this.sim.now, bytes };
+    if (dir === 'out') c.lastOut = seen;
+    else c.lastIn = seen;
+  }
+
   private connectionOf(e: TraceEventOf<'tcp.state'>): Connection | undefined {
     const a = (p: { address: string; port: number }) =>
       `${parseIpv4Address(p.address) ?? p.address}:${p.port}`;
@@ -400,68 +461,44 @@ export class TourNarrator {
     if (!c) return;
     const mine = e.node === this.client;
     const who = e.node;
+    if (mine && e.to === 'CLOSING') c.crossed = true;
     if (c.n === 1) {
-      const lines: Partial<Record<string, [string, string]>> = {
-        'FIN-WAIT-1': [
-          `${who} is done with connection #1 and closes it: it sends FIN and goes to FIN-WAIT-1 (step 1 of the 4-way close).`,
-          `${who}은(는) 연결 #1을 다 쓰고 닫습니다. FIN을 보내고 FIN-WAIT-1 상태가 됩니다 (4-way 종료 1단계).`,
-        ],
-        'CLOSE-WAIT': [
-          `${who} receives the FIN and acknowledges it: CLOSE-WAIT (step 2). Its own side is still open until its application closes too.`,
-          `${who}이(가) FIN을 받고 ACK로 답합니다: CLOSE-WAIT (2단계). 자기 애플리케이션이 닫을 때까지 자기 쪽은 아직 열려 있습니다.`,
-        ],
-        'FIN-WAIT-2': [
-          `${who} gets the ACK of its FIN: FIN-WAIT-2, waiting for the other side's FIN.`,
-          `${who}이(가) FIN에 대한 ACK를 받습니다: FIN-WAIT-2, 상대의 FIN을 기다립니다.`,
-        ],
-        'LAST-ACK': [
-          `${who} closes its side too: it sends its FIN and waits in LAST-ACK (step 3).`,
-          `${who}도 자기 쪽을 닫습니다. FIN을 보내고 LAST-ACK에서 기다립니다 (3단계).`,
-        ],
-        'TIME-WAIT': [
-          `${who} gets that FIN and sends the last ACK (step 4): TIME-WAIT. It keeps the connection's memory for 2 × MSL, so a late or repeated segment of this connection cannot be mistaken for a new one's, and so it can repeat the last ACK if it was lost.`,
-          `${who}이(가) 그 FIN을 받고 마지막 ACK를 보냅니다 (4단계): TIME-WAIT. 2 × MSL 동안 연결을 기억해, 늦거나 반복된 세그먼트가 새 연결의 것으로 오인되지 않게 하고, 마지막 ACK가 사라졌다면 다시 보낼 수 있게 합니다.`,
-        ],
-        CLOSED: [
-          e.from === 'TIME-WAIT'
-            ? `TIME-WAIT of connection #1 is over on ${who} (${ms(this.sim.now - (this.timeWaitStart ?? this.sim.now))} later): the connection is gone.`
-            : `${who} gets the last ACK: connection #1 is CLOSED on its side.`,
-          e.from === 'TIME-WAIT'
-            ? `${who}에서 연결 #1의 TIME-WAIT가 끝났습니다 (${ms(this.sim.now - (this.timeWaitStart ?? this.sim.now))} 뒤): 연결이 사라졌습니다.`
-            : `${who}이(가) 마지막 ACK를 받습니다: 그쪽에서 연결 #1은 CLOSED입니다.`,
-        ],
-      };
-      if (this.tlsUsed) {
-        const tls = this.tlsClose(e, who, mine);
-        if (tls) {
-          this.say('tcp', who, tls[0], tls[1]);
-          return;
-        }
-      }
-      if (e.to === 'TIME-WAIT') this.timeWaitStart = this.sim.now;
       if (e.to === 'ESTABLISHED' || e.to === 'SYN-SENT' || e.to === 'SYN-RECEIVED') return;
-      const l = lines[e.to];
-      if (l) this.say('tcp', who, l[0], l[1]);
+      if (mine && (e.to === 'TIME-WAIT' || e.to === 'CLOSED')) this.watched = undefined;
+      const line = (this.tlsUsed ? this.tlsClose(e, c, who, mine) : undefined) ?? this.closeLine(e, c, who);
+      if (e.to === 'TIME-WAIT') c.timeWait.set(who, this.sim.now);
+      if (line) this.say('tcp', who, line[0], line[1]);
       return;
     }
-    // Later connections: one line when each is fully closed on the client, one at the end of TIME-WAIT.
-    if (mine && e.to === 'CLOSED' && e.from.startsWith('FIN-WAIT') && !c.closeNarrated) {
-      c.closeNarrated = true;
-      this.say(
-        'tcp',
-        who,
-        `Connection #${c.n} closes the same way: close_notify and FIN, the server's close_notify after the socket is gone, RST.`,
-        `연결 #${c.n}도 같은 방식으로 닫힙니다: close_notify와 FIN, 소켓이 사라진 뒤 온 서버의 close_notify, RST.`,
-      );
-    }
+    // Later connections: one line when each is closed on the client, one at the end of TIME-WAIT.
     if (mine && e.to === 'TIME-WAIT' && !c.closeNarrated) {
       c.closeNarrated = true;
       this.closedQuietly++;
+      const tls = c.serverGotCloseNotify !== undefined && c.serverSentCloseNotify !== undefined;
+      if (tls) {
+        this.say(
+          'tcp',
+          who,
+          `Connection #${c.n} closes the same way: close_notify and FIN from each side${c.crossed ? ', the FINs crossing (CLOSING)' : ''}, then TIME-WAIT.`,
+          `연결 #${c.n}도 같은 방식으로 닫힙니다: 양쪽이 close_notify와 FIN을 보내고${c.crossed ? ' (FIN이 엇갈려 CLOSING을 거쳐)' : ''} TIME-WAIT에서 기다립니다.`,
+        );
+      } else {
+        this.say(
+          'tcp',
+          who,
+          `Connection #${c.n} closes the same way (FIN, ACK, FIN, ACK) and waits in TIME-WAIT.`,
+          `연결 #${c.n}도 같은 방식(FIN, ACK, FIN, ACK)으로 닫히고 TIME-WAIT에서 기다립니다.`,
+        );
+      }
+    }
+    if (mine && e.to === 'CLOSED' && e.from !== 'TIME-WAIT' && !c.closeNarrated) {
+      c.closeNarrated = true;
+      const [why, whyKo] = closedWhy(e.from, e.cause);
       this.say(
         'tcp',
         who,
-        `Connection #${c.n} closes the same way (FIN, ACK, FIN, ACK) and waits in TIME-WAIT.`,
-        `연결 #${c.n}도 같은 방식(FIN, ACK, FIN, ACK)으로 닫히고 TIME-WAIT에서 기다립니다.`,
+        `Connection #${c.n} is closed on ${who}, with no TIME-WAIT there: ${why}.`,
+        `연결 #${c.n}이(가) ${who}에서 닫혔고, 이쪽에는 TIME-WAIT가 없습니다: ${whyKo}.`,
       );
     }
     if (mine && e.from === 'TIME-WAIT' && e.to === 'CLOSED') {
@@ -474,6 +511,76 @@ export class TourNarrator {
           `나머지 연결 ${this.closedQuietly}개의 TIME-WAIT도 끝났습니다.`,
         );
       }
+    }
+  }
+
+  /** The 4-way close of connection #1, state by state, as TCP reports it on either side. */
+  private closeLine(e: TraceEventOf<'tcp.state'>, c: Connection, who: string): [string, string] | undefined {
+    switch (e.to) {
+      case 'FIN-WAIT-1':
+        return [
+          `${who} is done with connection #1 and closes it: it sends FIN and goes to FIN-WAIT-1 (step 1 of the 4-way close).`,
+          `${who}은(는) 연결 #1을 다 쓰고 닫습니다. FIN을 보내고 FIN-WAIT-1 상태가 됩니다 (4-way 종료 1단계).`,
+        ];
+      case 'CLOSE-WAIT':
+        return [
+          `${who} receives the FIN and acknowledges it: CLOSE-WAIT (step 2). Its own side is still open until its application closes too.`,
+          `${who}이(가) FIN을 받고 ACK로 답합니다: CLOSE-WAIT (2단계). 자기 애플리케이션이 닫을 때까지 자기 쪽은 아직 열려 있습니다.`,
+        ];
+      case 'FIN-WAIT-2':
+        return [
+          `${who} gets the ACK of its FIN: FIN-WAIT-2, waiting for the other side's FIN.`,
+          `${who}이(가) FIN에 대한 ACK를 받습니다: FIN-WAIT-2, 상대의 FIN을 기다립니다.`,
+        ];
+      case 'LAST-ACK':
+        return [
+          `${who} closes its side too: it sends its FIN and waits in LAST-ACK (step 3).`,
+          `${who}도 자기 쪽을 닫습니다. FIN을 보내고 LAST-ACK에서 기다립니다 (3단계).`,
+        ];
+      case 'CLOSING':
+        return [
+          `${who} gets the other side's FIN while its own is not yet acknowledged: CLOSING, a simultaneous close. It acknowledges that FIN.`,
+          `${who}이(가) 자기 FIN이 확인되기 전에 상대의 FIN을 받습니다: CLOSING, 동시 종료입니다. 받은 FIN에는 ACK로 답합니다.`,
+        ];
+      case 'TIME-WAIT':
+        if (c.timeWait.size > 0) {
+          return [
+            `${who} gets the ACK of its FIN too: TIME-WAIT on ${who} as well — after a simultaneous close both sides wait out 2 × MSL.`,
+            `${who}도 자기 FIN에 대한 ACK를 받습니다: ${who}에서도 TIME-WAIT입니다. 동시 종료 뒤에는 양쪽 모두 2 × MSL을 기다립니다.`,
+          ];
+        }
+        if (e.from === 'CLOSING') {
+          return [
+            `The ACK of ${who}'s FIN comes back (step 2, late because the FINs crossed): TIME-WAIT. ${who} keeps the connection's memory for 2 × MSL, so a late or repeated segment of this connection cannot be mistaken for a new one's, and so it can acknowledge the other side's FIN again if its ACK was lost. Until then netstat lists it as TIME_WAIT.`,
+            `${who}의 FIN에 대한 ACK가 돌아옵니다 (FIN이 엇갈려 늦게 온 2단계): TIME-WAIT. 2 × MSL 동안 연결을 기억해, 늦거나 반복된 세그먼트가 새 연결의 것으로 오인되지 않게 하고, 자기 ACK가 사라졌다면 상대의 FIN에 다시 답할 수 있게 합니다. 그때까지 netstat은 이 연결을 TIME_WAIT로 보여 줍니다.`,
+          ];
+        }
+        return [
+          `${who} gets that FIN and sends the last ACK (step 4): TIME-WAIT. It keeps the connection's memory for 2 × MSL, so a late or repeated segment of this connection cannot be mistaken for a new one's, and so it can repeat the last ACK if it was lost.`,
+          `${who}이(가) 그 FIN을 받고 마지막 ACK를 보냅니다 (4단계): TIME-WAIT. 2 × MSL 동안 연결을 기억해, 늦거나 반복된 세그먼트가 새 연결의 것으로 오인되지 않게 하고, 마지막 ACK가 사라졌다면 다시 보낼 수 있게 합니다.`,
+        ];
+      case 'CLOSED': {
+        if (e.from === 'TIME-WAIT') {
+          const waited = ms(this.sim.now - (c.timeWait.get(who) ?? this.sim.now));
+          return [
+            `TIME-WAIT of connection #1 is over on ${who} (${waited} later): the connection is gone.`,
+            `${who}에서 연결 #1의 TIME-WAIT가 끝났습니다 (${waited} 뒤): 연결이 사라졌습니다.`,
+          ];
+        }
+        if (e.from === 'LAST-ACK') {
+          return [
+            `${who} gets the last ACK: connection #1 is CLOSED on its side.`,
+            `${who}이(가) 마지막 ACK를 받습니다: 그쪽에서 연결 #1은 CLOSED입니다.`,
+          ];
+        }
+        const [why, whyKo] = closedWhy(e.from, e.cause);
+        return [
+          `Connection #1 is closed on ${who}, with no TIME-WAIT there: ${why}.`,
+          `${who}에서 연결 #1이 닫혔고, 이쪽에는 TIME-WAIT가 없습니다: ${whyKo}.`,
+        ];
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -634,41 +741,71 @@ export class TourNarrator {
   }
 
   /**
-   * How connection #1 ends over TLS: the browser sends close_notify and FIN and lets go of
-   * the socket; the server answers with its own close_notify and FIN, which now reach a
-   * socket nobody holds, so the browser's TCP answers RST (RFC 1122 §4.2.2.13).
+   * How connection #1 ends over TLS, where the events show it: the client's close_notify
+   * (the record that left just before its FIN), the server's close_notify in answer and its
+   * FIN, and the client in CLOSING when the FINs cross. Other states: closeLine.
    */
-  private tlsClose(e: TraceEventOf<'tcp.state'>, who: string, mine: boolean): [string, string] | undefined {
-    if (e.to === 'FIN-WAIT-1' && mine) {
+  private tlsClose(
+    e: TraceEventOf<'tcp.state'>,
+    c: Connection,
+    who: string,
+    mine: boolean,
+  ): [string, string] | undefined {
+    const now = this.sim.now;
+    if (mine && e.to === 'FIN-WAIT-1' && this.closeNotifySentAt === now && c.lastOut?.time === now) {
+      const bytes = c.lastOut.bytes;
       return [
-        `${who} is done with connection #1 and closes it: a TLS close_notify alert ("no more data from me"), then FIN: FIN-WAIT-1 (step 1 of the 4-way close).`,
-        `${who}은(는) 연결 #1을 다 쓰고 닫습니다. TLS close_notify 경고("더 보낼 데이터 없음")를 보내고 FIN을 보내며 FIN-WAIT-1 상태가 됩니다 (4-way 종료 1단계).`,
+        `${who} is done with connection #1 and closes it: a TLS close_notify alert ("no more data from me", an encrypted record of ${bytes} bytes), then FIN: FIN-WAIT-1 (step 1 of the 4-way close). The browser's TLS goes on reading until the server's close_notify answers, and drops whatever else comes.`,
+        `${who}은(는) 연결 #1을 다 쓰고 닫습니다. TLS close_notify 경고("더 보낼 데이터 없음", ${bytes}바이트의 암호화된 레코드)를 보낸 뒤 FIN을 보내며 FIN-WAIT-1 상태가 됩니다 (4-way 종료 1단계). 브라우저의 TLS는 서버의 close_notify가 답으로 올 때까지 계속 읽고, 그 밖에 오는 것은 버립니다.`,
       ];
     }
-    if (e.to === 'FIN-WAIT-1') {
+    const answered = !mine && c.serverGotCloseNotify === now && c.serverSentCloseNotify === now;
+    if (answered && e.to === 'FIN-WAIT-1') {
       return [
-        `${who} reads the close_notify and closes its side at once: its own close_notify and FIN, before the browser's FIN has even arrived (FIN-WAIT-1).`,
-        `${who}이(가) close_notify를 읽고 곧바로 자기 쪽도 닫습니다. 브라우저의 FIN이 도착하기도 전에 자신의 close_notify와 FIN을 보냅니다 (FIN-WAIT-1).`,
+        `${who} reads the close_notify and closes its side at once: its own close_notify, then FIN (FIN-WAIT-1). The browser's FIN, sent right after its close_notify, has not arrived yet (it would have made ${who} CLOSE-WAIT): the two FINs cross.`,
+        `${who}이(가) close_notify를 읽고 곧바로 자기 쪽도 닫습니다. 자신의 close_notify를 보낸 뒤 FIN을 보냅니다 (FIN-WAIT-1). 브라우저가 close_notify 바로 뒤에 보낸 FIN은 아직 도착하지 않았습니다 (도착했다면 ${who}은(는) CLOSE-WAIT였을 것입니다): 두 FIN이 엇갈립니다.`,
       ];
     }
-    if (e.to === 'CLOSING') {
+    if (answered && e.to === 'LAST-ACK') {
       return [
-        `${who} gets the other side's FIN while its own is not yet acknowledged: CLOSING, a simultaneous close.`,
-        `${who}이(가) 자기 FIN이 확인되기 전에 상대의 FIN을 받습니다: CLOSING, 동시 종료입니다.`,
+        `${who} reads the close_notify and answers with its own, then closes its side: FIN, LAST-ACK (step 3).`,
+        `${who}이(가) close_notify를 읽고 자신의 close_notify로 답한 뒤 자기 쪽을 닫습니다: FIN, LAST-ACK (3단계).`,
       ];
     }
-    if (e.to === 'CLOSED' && e.from !== 'TIME-WAIT' && e.from !== 'LAST-ACK') {
-      return mine
-        ? [
-            `The server's close_notify reaches ${who} after the browser let go of the socket: data for a closed socket, so ${who}'s TCP answers with RST and forgets connection #1 at once — no TIME-WAIT this time (examples/tour-http.yaml, without TLS, shows one).`,
-            `서버의 close_notify가 브라우저가 소켓을 놓은 뒤에 ${who}에 도착합니다. 닫힌 소켓으로 온 데이터이므로 ${who}의 TCP는 RST로 답하고 연결 #1을 바로 잊습니다. 이번에는 TIME-WAIT가 없습니다 (TLS 없는 examples/tour-http.yaml에서 볼 수 있습니다).`,
-          ]
-        : [
-            `${who} gets the RST: connection #1 is gone on its side too.`,
-            `${who}이(가) RST를 받습니다: 그쪽에서도 연결 #1이 사라졌습니다.`,
-          ];
+    if (mine && e.to === 'CLOSING') {
+      return [
+        `The server's FIN arrives while ${who}'s own FIN is still unacknowledged: ${who} is in CLOSING too, and acknowledges the server's FIN (step 4 comes before step 2: the FINs crossed).`,
+        `${who}의 FIN이 아직 확인되지 않았는데 서버의 FIN이 도착합니다. ${who}도 CLOSING 상태가 되고, 서버의 FIN에 ACK로 답합니다 (FIN이 엇갈려 4단계가 2단계보다 먼저 옵니다).`,
+      ];
     }
     return undefined;
+  }
+
+  /** close_notify alerts: the server's on each connection, and the one answering connection #1's. */
+  private tlsAlert(e: TraceEventOf<'tls.alert'>): void {
+    if (e.alert !== 'close_notify') return;
+    const now = this.sim.now;
+    if (e.role === 'server') {
+      const c = this.byClientEndpoint.get(e.peer);
+      if (!c) return;
+      if (e.direction === 'received') c.serverGotCloseNotify = now;
+      else c.serverSentCloseNotify = now;
+      return;
+    }
+    if (e.node !== this.client) return;
+    if (e.direction === 'sent') {
+      this.closeNotifySentAt = now;
+      return;
+    }
+    // Connection #1's: the record that arrived on it at this very instant.
+    const c = this.watched;
+    if (c?.n !== 1 || c.lastIn?.time !== now || c.serverSentCloseNotify === undefined) return;
+    this.say(
+      'tls',
+      e.node,
+      `The server's close_notify reaches ${e.node} (an encrypted record of ${c.lastIn.bytes} bytes): the answer the browser's TLS was waiting for. Both sides have now said they are done, so the browser closes the socket; TCP finishes the close on its own.`,
+      `서버의 close_notify가 ${e.node}에 도착합니다 (${c.lastIn.bytes}바이트의 암호화된 레코드). 브라우저의 TLS가 기다리던 답입니다. 이제 양쪽 모두 끝났다고 말했으므로 브라우저는 소켓을 닫고, 나머지 종료는 TCP가 스스로 마칩니다.`,
+    );
   }
 
   // ---- HTTP and the page ----------------------------------------------------------------
