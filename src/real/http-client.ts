@@ -89,7 +89,8 @@ function realTls(options: RealCurlOptions): CurlTls {
   let store: TrustStore | undefined;
   const clientCert = options.cert ? loadCredential(options.cert, options.key ?? options.cert) : undefined;
   return {
-    trust: { cafile, ...(options.cacert === undefined ? { capath: '/etc/ssl/certs' } : {}) },
+    // Debian's curl is built with a CA path, which it names with --cacert too (checked against curl 7.88.1).
+    trust: { cafile, capath: '/etc/ssl/certs' },
     ...(unreadable ? { problem: { kind: 'cafile', file: options.cacert! } } : {}),
     connect: (transport, r) => {
       if (r.verify) store ??= loadPemBundle(cafile);

@@ -83,9 +83,11 @@ export class CurlTlsSteps {
     if (e.type === 'tls.handshake') {
       const direction = e.direction === 'sent' ? 'out' : 'in';
       if (e.details.type === 'ServerHello') this.version = e.details.version === 'TLS 1.2' ? '1.2' : '1.3';
-      if (e.details.type === 'ChangeCipherSpec')
+      if (e.details.type === 'ChangeCipherSpec') {
+        // OpenSSL 3 reports only the ChangeCipherSpec it sends (real curl 7.88.1 prints no IN line).
+        if (direction === 'in') return false;
         this.steps.push({ kind: 'change-cipher-spec', direction, version: this.version });
-      else
+      } else
         this.steps.push({
           kind: 'handshake',
           direction,
@@ -108,8 +110,13 @@ export class CurlTlsSteps {
   }
 }
 
-/** What a failed handshake is to curl: a verification failure (60) or another one (35). */
+/**
+ * What a failed handshake is to curl: a verification failure (60), the server's fatal
+ * alert (35, in OpenSSL's words) or another failure (35).
+ */
 export function curlTlsFailureOf(e: unknown, host: string, events: readonly TraceEvent[]): CurlTlsFailure {
+  if (e instanceof TlsError && e.code === 'tls-alert-received')
+    return { kind: 'alert', description: e.alert };
   if (e instanceof TlsError && e.code === 'tls-certificate') {
     const validation = events.find((x) => x.type === 'pki.validate');
     const failed =

@@ -730,7 +730,11 @@ class CurlSession {
     };
     const versions = this.versions();
     const steps = new CurlTlsSteps(versions[0] ?? '1.3');
-    const lines = () => curlTlsHandshakeLines(alpnOffered, steps.steps, trust);
+    const selection = {
+      ...(o.ciphers ? { ciphers: o.ciphers.join(':') } : {}),
+      ...(o.tls13Ciphers ? { tls13Ciphers: o.tls13Ciphers.join(':') } : {}),
+    };
+    const lines = () => curlTlsHandshakeLines(alpnOffered, steps.steps, trust, selection);
     if (tls.problem) return fail(tls.problem, 0);
     // --tlsv1.3 with --tls-max 1.2 leaves nothing: OpenSSL's "no protocols available".
     if (versions.length === 0) return fail({ kind: 'handshake', message: 'no protocols available' }, 0);

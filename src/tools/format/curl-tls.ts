@@ -14,7 +14,14 @@
  *   result, `* Server certificate:` with subject and issuer in certificate order joined by
  *   "; ", validity in OpenSSL's time format, which SAN matched, `*  SSL certificate verify ok.`
  * - verification failures exit 60 with OpenSSL's X509 error text and curl's advice
- *   paragraph; other handshake failures exit 35.
+ *   paragraph; other handshake failures exit 35, a fatal alert from the server with
+ *   OpenSSL's error string for it (`OpenSSL/3.0.19: error:0A000410:SSL
+ *   routines::sslv3 alert handshake failure`: reason 1000 + the alert's code, as
+ *   ssl/ssl_err.c names them).
+ * - `--ciphers` and `--tls13-ciphers` are echoed before the ClientHello (`* Cipher
+ *   selection: ...`, `* TLS 1.3 cipher selection: ...`).
+ * - no line for a ChangeCipherSpec received: OpenSSL 3's message callback reports only
+ *   the one it sends.
  *
  * Left out: the `} [N bytes data]` lines of non-terminal output for TLS records (which
  * depend on OpenSSL's record boundaries), session ticket lines, OCSP stapling.
@@ -90,6 +97,56 @@ const ALERT_NAMES: Record<number, string> = {
   120: 'no application protocol',
 };
 
+/**
+ * OpenSSL 3's reason strings for a fatal alert received (SSL_R_SSLV3_ALERT_* and
+ * SSL_R_TLSV1_ALERT_*, reason 1000 + the alert's code; `openssl errstr 0A000410`).
+ */
+const OPENSSL_ALERT_REASONS: Record<number, string> = {
+  10: 'sslv3 alert unexpected message',
+  20: 'sslv3 alert bad record mac',
+  21: 'tlsv1 alert decryption failed',
+  22: 'tlsv1 alert record overflow',
+  30: 'sslv3 alert decompression failure',
+  40: 'sslv3 alert handshake failure',
+  41: 'sslv3 alert no certificate',
+  42: 'sslv3 alert bad certificate',
+  43: 'sslv3 alert unsupported certificate',
+  44: 'sslv3 alert certificate revoked',
+  45: 'sslv3 alert certificate expired',
+  46: 'sslv3 alert certificate unknown',
+  47: 'sslv3 alert illegal parameter',
+  48: 'tlsv1 alert unknown ca',
+  49: 'tlsv1 alert access denied',
+  50: 'tlsv1 alert decode error',
+  51: 'tlsv1 alert decrypt error',
+  60: 'tlsv1 alert export restriction',
+  70: 'tlsv1 alert protocol version',
+  71: 'tlsv1 alert insufficient security',
+  80: 'tlsv1 alert internal error',
+  86: 'tlsv1 alert inappropriate fallback',
+  90: 'tlsv1 alert user cancelled',
+  100: 'tlsv1 alert no renegotiation',
+  109: 'tlsv13 alert missing extension',
+  110: 'tlsv1 unsupported extension',
+  111: 'tlsv1 certificate unobtainable',
+  112: 'tlsv1 unrecognized name',
+  113: 'tlsv1 bad certificate status response',
+  114: 'tlsv1 bad certificate hash value',
+  115: 'tlsv1 alert unknown psk identity',
+  116: 'tlsv13 alert certificate required',
+  120: 'tlsv1 alert no application protocol',
+};
+
+/** The OpenSSL curl 7.88.1 is linked with on Debian 12, as curl names it in errors. */
+export const CURL_OPENSSL = 'OpenSSL/3.0.19';
+
+/** `error:0A000410:SSL routines::sslv3 alert handshake failure` for alert 40. */
+export function opensslAlertError(description: number): string {
+  const reason = 1000 + description;
+  const code = (0x0a000000 + reason).toString(16).toUpperCase().padStart(8, '0');
+  return `error:${code}:SSL routines::${OPENSSL_ALERT_REASONS[description] ?? `reason(${reason})`}`;
+}
+
 export function curlAlertName(description: number): string {
   return ALERT_NAMES[description] ?? 'unknown';
 }
@@ -117,14 +174,23 @@ export interface CurlTlsTrust {
   readonly insecure?: boolean;
 }
 
-/** ALPN offer and the handshake lines, with the CA lines after the ClientHello. */
+/** What --ciphers and --tls13-ciphers asked for, as given. */
+export interface CurlCipherSelection {
+  readonly ciphers?: string;
+  readonly tls13Ciphers?: string;
+}
+
+/** ALPN offer, the cipher selection and the handshake lines, with the CA lines after the ClientHello. */
 export function curlTlsHandshakeLines(
   alpnOffered: readonly string[],
   steps: readonly CurlTlsStep[],
   trust: CurlTlsTrust,
+  selection: CurlCipherSelection = {},
 ): string[] {
   const out: string[] = [];
   if (alpnOffered.length) out.push(`* ALPN: offers ${alpnOffered.join(',')}`);
+  if (selection.ciphers !== undefined) out.push(`* Cipher selection: ${selection.ciphers}`);
+  if (selection.tls13Ciphers !== undefined) out.push(`* TLS 1.3 cipher selection: ${selection.tls13Ciphers}`);
   for (const s of steps) {
     out.push(curlTlsStepLine(s));
     if (
@@ -224,7 +290,9 @@ export const CURL_SSL_ADVICE: readonly string[] = [
 export type CurlTlsFailure =
   /** The certificate did not verify (`certificate` is netlab's ChainErrorCode). */
   | { readonly kind: 'verify'; readonly certificate: string; readonly host: string; readonly depth: number }
-  /** Some other handshake failure: an alert received or sent, or the connection closed. */
+  /** The server ended the handshake with this fatal alert (its code: 40 is handshake_failure). */
+  | { readonly kind: 'alert'; readonly description: number }
+  /** Some other handshake failure: an alert sent, a protocol error, or the connection closed. */
   | { readonly kind: 'handshake'; readonly message: string }
   /** --cacert names a file that cannot be read. */
   | { readonly kind: 'cafile'; readonly file: string };
@@ -249,6 +317,10 @@ export function curlTlsError(f: CurlTlsFailure): CurlTlsError {
         why = 'self-signed certificate in certificate chain';
       const text = `SSL certificate problem: ${why}`;
       return { exitCode: 60, info: `* ${text}`, final: [`curl: (60) ${text}`, ...CURL_SSL_ADVICE] };
+    }
+    case 'alert': {
+      const text = `${CURL_OPENSSL}: ${opensslAlertError(f.description)}`;
+      return { exitCode: 35, info: `* ${text}`, final: [`curl: (35) ${text}`] };
     }
     case 'handshake':
       return {
