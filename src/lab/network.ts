@@ -7,9 +7,10 @@
  * the simulated browser trust store, plus the scenario's CAs it is listed under. This is
  * the "helper" layer of ns-3's vocabulary, driven by data instead of code.
  */
-import { installWebServer, type WebServer } from '../application/browser/web-server.ts';
+import { installWebServer, type WebServer, type WebServerTls } from '../application/browser/web-server.ts';
 import { buildDnsHierarchy, type DnsHierarchy } from '../application/dns/dns-hierarchy.ts';
 import { Router } from '../application/http/router.ts';
+import type { CipherSuiteName } from '../application/tls/cipher-suites.ts';
 import { installTls, NODE_TLS, type NodeTls } from '../application/tls/node-tls.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { GlobalRouting } from '../internet/global-routing.ts';
@@ -25,7 +26,14 @@ import { Simulator } from '../sim/simulator.ts';
 import type { NetworkView } from '../tools/shell/command.ts';
 import { TcpLayer } from '../transport/tcp/tcp-layer.ts';
 import { UdpLayer } from '../transport/udp/udp-layer.ts';
-import type { DnsSpec, LinkSpec, NodeSpec, ScenarioSpec, WebServerSpec } from './scenario/spec.ts';
+import type {
+  DnsSpec,
+  LinkSpec,
+  NodeSpec,
+  ScenarioSpec,
+  WebServerSpec,
+  WebTlsSpec,
+} from './scenario/spec.ts';
 import { LabPki } from './web/lab-pki.ts';
 import { siteFiles } from './web/site-files.ts';
 
@@ -103,7 +111,7 @@ export class Network implements NetworkView {
       port: w.port,
       protocols: w.protocols,
       push: Object.fromEntries(w.push.map((p) => [p.page, p.resources])),
-      ...(w.tls ? { tls: { certificates: [this.pki.site(w.tls)] } } : {}),
+      ...(w.tls ? { tls: this.webTls(w.tls) } : {}),
     });
     if (w.redirectHttp === undefined) return [server];
     // Plain HTTP answers every request with a permanent redirect to the same URL over https.
@@ -120,6 +128,16 @@ export class Network implements NetworkView {
       server,
       installWebServer(node, {}, { port: w.redirectHttp, protocols: 'http1', routes: redirect }),
     ];
+  }
+
+  /** The certificate `web[].tls` describes, and what the server accepts. */
+  private webTls(t: WebTlsSpec): WebServerTls {
+    return {
+      certificates: [this.pki.site(t)],
+      ...(t.versions ? { versions: t.versions } : {}),
+      ...(t.suites ? { suites: t.suites as readonly CipherSuiteName[] } : {}),
+      ...(t.clientAuth ? { clientAuth: t.clientAuth } : {}),
+    };
   }
 
   private buildDns(dns: DnsSpec): DnsHierarchy {

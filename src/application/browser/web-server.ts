@@ -28,6 +28,8 @@ import { staticFiles } from '../http/static-files.ts';
 import { CLIENT_PREFACE } from '../http2/preface.ts';
 import { type H2Handler, serveHttp2 } from '../http2/server.ts';
 import { h2StaticFiles } from '../http2/static-files.ts';
+import type { CipherSuiteName } from '../tls/cipher-suites.ts';
+import type { TlsVersion } from '../tls/code-points.ts';
 import type { Credential } from '../tls/config.ts';
 import { NODE_TLS } from '../tls/node-tls.ts';
 import type { TlsStream } from '../tls/tls-stream.ts';
@@ -53,7 +55,21 @@ export interface WebServerOptions {
   /** TCP_NODELAY on accepted connections. Default true (nginx's `tcp_nodelay on`). */
   readonly noDelay?: boolean;
   /** HTTPS with these certificates (the node needs a TLS service, `installTls`). */
-  readonly tls?: { readonly certificates: readonly Credential[] };
+  readonly tls?: WebServerTls;
+}
+
+/** What an HTTPS web server accepts: its certificates and, optionally, less than every version and suite. */
+export interface WebServerTls {
+  readonly certificates: readonly Credential[];
+  /** Default both. */
+  readonly versions?: readonly TlsVersion[];
+  /** In the server's order of preference; default every suite implemented. */
+  readonly suites?: readonly CipherSuiteName[];
+  /**
+   * Ask for a client certificate (CertificateRequest), checked against the node's trust
+   * store; 'require' refuses a client that sends none.
+   */
+  readonly clientAuth?: 'request' | 'require';
 }
 
 export interface WebServer {
@@ -121,9 +137,19 @@ export function installWebServer(
     if (tls && options.tls) {
       let secured: TlsStream;
       try {
+        const t = options.tls;
         secured = await tls.accept(stream, {
-          certificates: options.tls.certificates,
+          certificates: t.certificates,
           alpn: protocols === 'http1' ? ['http/1.1'] : protocols === 'h2' ? ['h2'] : ['h2', 'http/1.1'],
+          ...(t.versions ? { versions: t.versions } : {}),
+          ...(t.suites ? { suites: t.suites } : {}),
+          ...(t.clientAuth
+            ? {
+                requestClientCertificate: true,
+                requireClientCertificate: t.clientAuth === 'require',
+                trustStore: tls.trustStore,
+              }
+            : {}),
         });
       } catch {
         return; // the alert was sent and traced ('tls.failed'); the connection is closed

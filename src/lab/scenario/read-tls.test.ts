@@ -97,9 +97,96 @@ describe('web[].tls and pki:', () => {
       "t.yaml:17:45: valid_for: expected a positive duration such as 90d, 12h or 3600 (seconds), got '-3d'",
       "t.yaml:17:62: valid_from: expected a time relative to the scenario's start such as 0, -100d (expired by then if valid_for is shorter) or 30d (not yet valid), got 'soon'",
       "t.yaml:17:73: key: expected one of ec, rsa, got 'dsa' (did you mean 'rsa'?)",
-      "t.yaml:17:78: unknown key 'redirect' in tls; expected one of: names, issuer, valid_from, valid_for, key, redirect_http",
+      "t.yaml:17:78: unknown key 'redirect' in tls; expected one of: names, issuer, valid_from, valid_for, key, redirect_http, versions, suites, client_auth",
       't.yaml:20:11: port: 80 is where redirect_http answers; serve HTTPS on another port (443)',
       "t.yaml:24:10: tls needs 'names': the host names the certificate is for, such as [www.example.com]",
+    ]);
+  });
+
+  it('versions, suites and client_auth: what the server accepts, as plain data', () => {
+    const text = yaml(
+      ...TOPOLOGY,
+      'web:',
+      '  - server: www',
+      '    tls: { names: [www], key: rsa, versions: [1.2], suites: [TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256] }',
+      '    files: { /a: x }',
+      '  - server: www',
+      '    port: 8443',
+      '    tls: { names: [www], versions: ["1.3", TLSv1.2], suites: [TLS_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256], client_auth: require }',
+      '    files: { /a: x }',
+    );
+    const { spec, warnings } = parseScenario(text, 'tls.yaml');
+    expect(warnings).toEqual([]);
+    expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+    expect(spec.web!.map((w) => w.tls)).toEqual([
+      {
+        names: ['www'],
+        validFrom: 0,
+        validFor: 90 * 86400,
+        key: 'rsa',
+        versions: ['1.2'],
+        suites: ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+      },
+      {
+        names: ['www'],
+        validFrom: 0,
+        validFor: 90 * 86400,
+        key: 'ec',
+        versions: ['1.3', '1.2'],
+        suites: ['TLS_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
+        clientAuth: 'require',
+      },
+    ]);
+  });
+
+  it('reports a version or suite the server could never use, with a suggestion', () => {
+    const text = yaml(
+      ...TOPOLOGY,
+      'web:',
+      '  - server: www',
+      '    tls: { names: [www], versions: [1.1, 2], suites: [TLS_AES_128_GCM_SHA265, AES128-GCM-SHA256, tls_aes_128_gcm_sha256] }', // 9
+      '    files: { /a: x }',
+      '  - server: www',
+      '    port: 8443',
+      '    tls: { names: [www], suites: [TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256], client_auth: always }', // 13
+      '    files: { /a: x }',
+      '  - server: www',
+      '    port: 9443',
+      '    tls: { names: [www], versions: [1.3, 1.2], suites: [TLS_AES_256_GCM_SHA384] }', // 17
+      '    files: { /a: x }',
+      '  - server: www',
+      '    port: 10443',
+      '    tls: { names: [www], suites: [] }', // 21
+      '    files: { /a: x }',
+    );
+    expect(problemLines(text)).toEqual([
+      't.yaml:9:37: versions: TLS 1.1 is not spoken here (RFC 8996 deprecates TLS 1.0 and 1.1); use 1.2 and 1.3',
+      't.yaml:9:42: versions: expected 1.2 or 1.3, got 2',
+      "t.yaml:9:55: suites: netlab has no cipher suite 'TLS_AES_128_GCM_SHA265' (did you mean 'TLS_AES_128_GCM_SHA256'?)",
+      "t.yaml:9:79: suites: 'AES128-GCM-SHA256' is OpenSSL's name; write IANA's, TLS_RSA_WITH_AES_128_GCM_SHA256 (what Wireshark and the RFCs print)",
+      't.yaml:9:98: suites: cipher suite names are upper case: TLS_AES_128_GCM_SHA256',
+      "t.yaml:13:106: client_auth: expected one of request, require, got 'always'",
+      't.yaml:17:36: versions: the server speaks TLS 1.2 but lists no TLS 1.2 suite, so every TLS 1.2 handshake would fail; add a TLS 1.2 suite to suites, or leave 1.2 out of versions',
+      't.yaml:21:34: suites: expected a list of cipher suites such as [TLS_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256], got an empty list',
+    ]);
+  });
+
+  it("reports a TLS 1.2 suite that does not fit the certificate's key", () => {
+    const text = yaml(
+      ...TOPOLOGY,
+      'web:',
+      '  - server: www',
+      '    tls: { names: [www], suites: [TLS_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256] }', // 9
+      '    files: { /a: x }',
+      '  - server: www',
+      '    port: 8443',
+      '    tls: { names: [www], key: rsa, versions: [1.2], suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384] }', // 13
+      '    files: { /a: x }',
+    );
+    expect(problemLines(text)).toEqual([
+      "t.yaml:9:59: suites: TLS_RSA_WITH_AES_128_GCM_SHA256 needs an RSA certificate (key: rsa), and this server's key is ec",
+      "t.yaml:9:92: suites: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 needs an RSA certificate (key: rsa), and this server's key is ec",
+      "t.yaml:13:62: suites: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 needs an ECDSA certificate (key: ec), and this server's key is rsa",
     ]);
   });
 

@@ -10,6 +10,9 @@
  *         valid_for: 90d               # optional: default 90d
  *         key: ec                      # optional: ec (default) or rsa
  *         redirect_http: true          # optional: also port 80, answering 301 to https://
+ *         versions: [1.2]              # optional: what it accepts (read-tls-settings.ts)
+ *         suites: [TLS_RSA_WITH_AES_128_GCM_SHA256]
+ *         client_auth: request
  *
  * `tls: true` is not enough on purpose: the names are what the browser checks, so the
  * file says them. Durations here take days (`d`) as well as s, min, h.
@@ -18,11 +21,20 @@ import { parseIpv4Address } from '../../internet/ipv4-address.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { ProblemList } from './problem.ts';
 import { LAB_CA_NAMES } from './read-pki.ts';
+import { readTlsSettings, TLS_SETTING_KEYS } from './read-tls-settings.ts';
 import { keyOf, readChoice, readMap, readString } from './read-values.ts';
 import type { WebTlsSpec } from './spec.ts';
 import { describe, type TreeNode } from './yaml-tree.ts';
 
-const TLS_KEYS = ['names', 'issuer', 'valid_from', 'valid_for', 'key', 'redirect_http'] as const;
+const TLS_KEYS = [
+  'names',
+  'issuer',
+  'valid_from',
+  'valid_for',
+  'key',
+  'redirect_http',
+  ...TLS_SETTING_KEYS,
+] as const;
 const DAY = 86_400;
 /** Default validity: what public CAs issue (90 days). */
 export const DEFAULT_VALID_FOR = 90 * DAY;
@@ -157,15 +169,17 @@ export function readTls(
         `redirect_http: expected true or false, got ${describe(v)}`,
       );
   }
+  const settings = readTlsSettings(keys, path, key, problems);
   if (
     problems.errorCount > errorsBefore ||
     validFrom === undefined ||
     validFor === undefined ||
-    key === undefined
+    key === undefined ||
+    settings === undefined
   )
     return undefined;
   return {
-    tls: { names, ...(issuer !== undefined ? { issuer } : {}), validFrom, validFor, key },
+    tls: { names, ...(issuer !== undefined ? { issuer } : {}), validFrom, validFor, key, ...settings },
     redirectHttp,
   };
 }

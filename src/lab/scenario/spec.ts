@@ -77,8 +77,14 @@ export interface WebTlsSpec {
   readonly validFrom: number;
   /** Length of validity in seconds (> 0). */
   readonly validFor: number;
-  /** 'ec' (ECDSA P-256, deterministic) or 'rsa' (RSA-2048: PSS salts are not seeded). */
+  /** 'ec' (ECDSA P-256) or 'rsa' (RSA-2048). */
   readonly key: 'ec' | 'rsa';
+  /** TLS versions accepted, newest first; absent: both, 1.3 and 1.2. */
+  readonly versions?: readonly ('1.2' | '1.3')[];
+  /** IANA names of the suites accepted, in the server's preference; absent: every one netlab implements. */
+  readonly suites?: readonly string[];
+  /** Ask for a client certificate (CertificateRequest); `require` refuses clients without one. */
+  readonly clientAuth?: 'request' | 'require';
 }
 
 /**
