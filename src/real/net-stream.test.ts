@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { StreamError } from '../transport/byte-stream.ts';
-import { connectNet, listenNet, type NetStream } from './net-stream.ts';
+import { connectNet, listenNet, NetStream } from './net-stream.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -47,6 +48,46 @@ describe('NetStream over real loopback sockets', () => {
       expect(await readAll(() => c.read())).toBe(String(size));
     } finally {
       await listener.close();
+    }
+  });
+
+  it('close() drains and drops what the peer still sends, and gives up on a peer that never sends FIN', async () => {
+    // A raw peer that keeps writing and never ends its side.
+    let peer: net.Socket | undefined;
+    let peerClosed = false;
+    const server = net.createServer({ allowHalfOpen: true }, (s) => {
+      peer = s;
+      s.on('error', () => {});
+      s.on('close', () => {
+        peerClosed = true;
+      });
+      const block = Buffer.alloc(64 * 1024, 1);
+      const pump = () => {
+        while (!s.destroyed && s.write(block)) {}
+      };
+      s.on('drain', pump);
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+      await new Promise<void>((r) => socket.once('connect', r));
+      const stream = new NetStream(socket, 64 * 1024, 300);
+      await new Promise((r) => setTimeout(r, 50));
+      stream.close();
+      expect(await stream.read()).toBeNull();
+      const closedAt = Date.now();
+      await new Promise<void>((r) => socket.once('close', () => r()));
+      // Cut off by the linger (300 ms), not left open, and nothing was kept meanwhile.
+      expect(Date.now() - closedAt).toBeLessThan(5000);
+      expect(socket.destroyed).toBe(true);
+      expect((stream as unknown as { buffered: number }).buffered).toBe(0);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(peerClosed || peer?.destroyed).toBe(true);
+    } finally {
+      peer?.destroy();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -20,6 +20,8 @@ import {
 } from '../transport/byte-stream.ts';
 
 const DEFAULT_HIGH_WATER = 256 * 1024;
+/** nginx's lingering_time is 30 s; 10 s is plenty for a peer that is going to answer. */
+const DEFAULT_CLOSE_LINGER_MS = 10_000;
 
 function errorCode(err: NodeJS.ErrnoException): StreamErrorCode {
   switch (err.code) {
@@ -60,10 +62,13 @@ export class NetStream implements ByteStream {
   constructor(
     readonly socket: net.Socket,
     private readonly highWaterMark = DEFAULT_HIGH_WATER,
+    /** How long close() waits for the peer's FIN before it destroys the socket. */
+    private readonly closeLingerMs = DEFAULT_CLOSE_LINGER_MS,
   ) {
     this.local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
     this.remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     socket.on('data', (data: Buffer) => {
+      if (this.closed) return; // close() promised nobody reads on: drop it, keep draining
       const chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       this.chunks.push(chunk);
       this.buffered += chunk.length;
@@ -125,8 +130,18 @@ export class NetStream implements ByteStream {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.chunks = [];
+    this.buffered = 0;
     this.socket.end();
-    this.socket.resume(); // drain whatever is still coming so the close completes
+    // A lingering close, as web servers do it: drain (and drop) what is still coming until
+    // the peer's FIN, so unread data does not make the kernel answer RST over our last
+    // bytes; a peer that never sends FIN is cut off after the linger.
+    this.socket.resume();
+    if (!this.socket.destroyed) {
+      const timer = setTimeout(() => this.socket.destroy(), this.closeLingerMs);
+      timer.unref();
+      this.socket.once('close', () => clearTimeout(timer));
+    }
     const r = this.reader;
     this.reader = null;
     r?.resolve(null);
