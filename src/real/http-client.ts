@@ -18,6 +18,7 @@ import { decodePem } from '../application/pki/pem.ts';
 import { TrustStore } from '../application/pki/trust-store.ts';
 import { tlsConnect } from '../application/tls/tls-stream.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
+import { plainDeferred } from '../sim/plain-deferred.ts';
 import type { CurlOutputPiece } from '../tools/format/curl.ts';
 import { type CurlOptions, type CurlTls, runCurl } from '../tools/commands/curl-transfers.ts';
 import { loadCredential } from './https-server.ts';
@@ -123,15 +124,7 @@ export async function realCurl(options: RealCurlOptions): Promise<RealCurlResult
   const chunks: Uint8Array[] = [];
   const exitCode = await runCurl(options, {
     clock: realClock,
-    deferred: <T>() => {
-      let resolve!: (v: T) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<T>((a, b) => {
-        resolve = a;
-        reject = b;
-      });
-      return { promise, resolve, reject };
-    },
+    deferred: plainDeferred,
     resolve: async (host, port) => {
       const pinned = options.resolve?.find((r) => r.host === host && r.port === port);
       return pinned ? [pinned.address] : addressesOf(host);

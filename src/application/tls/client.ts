@@ -120,16 +120,7 @@ import {
   verifyWithScheme,
 } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { concatBytes } from '../../bytes/concat.ts';
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -849,7 +840,7 @@ export class TlsClient extends TlsConnection {
       this.fail('illegal_parameter', `ServerKeyExchange signed with 0x${ske.signed.scheme.toString(16)}`);
       return;
     }
-    const signed = concat(this.clientRandom, this.serverRandom, ske.paramsBytes);
+    const signed = concatBytes([this.clientRandom, this.serverRandom, ske.paramsBytes]);
     if (!verifyWithScheme(key, scheme, signed, ske.signed.signature)) {
       this.fail('decrypt_error', 'the ServerKeyExchange signature does not verify');
       return;
@@ -890,7 +881,7 @@ export class TlsClient extends TlsConnection {
     }
     let pms: Uint8Array;
     if (suite.keyExchange === 'rsa') {
-      pms = concat(Uint8Array.of(3, 3), c.random(46));
+      pms = concatBytes([Uint8Array.of(3, 3), c.random(46)]);
       const key = this.peerChain[0]!.publicKey;
       if (key.kind !== 'rsa') {
         this.fail('unsupported_certificate', 'RSA key exchange needs an RSA key');

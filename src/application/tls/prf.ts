@@ -7,19 +7,10 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import type { TranscriptHash } from './transcript.ts';
+import { concatBytes } from '../../bytes/concat.ts';
 
 const HASHES = { sha256, sha384 } as const;
 const enc = new TextEncoder();
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** PRF(secret, label, seed) = P_hash(secret, label + seed), cut to `length` (§5). */
 export function prf12(
@@ -30,13 +21,13 @@ export function prf12(
   length: number,
 ): Uint8Array {
   const h = HASHES[alg];
-  const labelSeed = concat(enc.encode(label), seed);
+  const labelSeed = concatBytes([enc.encode(label), seed]);
   const out = new Uint8Array(length);
   let a = labelSeed; // A(0)
   let at = 0;
   while (at < length) {
     a = hmac(h, secret, a); // A(i) = HMAC(secret, A(i-1))
-    const block = hmac(h, secret, concat(a, labelSeed));
+    const block = hmac(h, secret, concatBytes([a, labelSeed]));
     out.set(block.subarray(0, Math.min(block.length, length - at)), at);
     at += block.length;
   }
@@ -52,7 +43,7 @@ export function masterSecret(
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): Uint8Array {
-  return prf12(alg, pms, 'master secret', concat(clientRandom, serverRandom), MASTER_SECRET_LENGTH);
+  return prf12(alg, pms, 'master secret', concatBytes([clientRandom, serverRandom]), MASTER_SECRET_LENGTH);
 }
 
 /** RFC 7627 §4: PRF(pre_master_secret, "extended master secret", session_hash). */
@@ -84,7 +75,7 @@ export function keyBlock12(
     alg,
     master,
     'key expansion',
-    concat(serverRandom, clientRandom),
+    concatBytes([serverRandom, clientRandom]),
     2 * keyLength + 2 * ivLength,
   );
   let at = 0;

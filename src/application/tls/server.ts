@@ -116,16 +116,7 @@ import {
   verifyWithScheme,
 } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { concatBytes } from '../../bytes/concat.ts';
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -746,7 +737,9 @@ export class TlsServer extends TlsConnection {
     const c = this.common;
     this.ems = offer.ems;
     // RFC 8446 §4.1.3: a server able to do TLS 1.3 marks a 1.2 ServerHello.
-    this.serverRandom = c.versions.includes('1.3') ? concat(c.random(24), DOWNGRADE_TLS12) : c.random(32);
+    this.serverRandom = c.versions.includes('1.3')
+      ? concatBytes([c.random(24), DOWNGRADE_TLS12])
+      : c.random(32);
     const ext: RawExtension[] = [];
     if (offer.secureRenegotiation)
       ext.push({ type: ExtensionType.RenegotiationInfo, data: EMPTY_RENEGOTIATION_INFO });
@@ -785,7 +778,7 @@ export class TlsServer extends TlsConnection {
       const params = encodeEcdhParams({ group: share.code, publicKey: share.publicKey });
       const signature = plan.credential.signer.sign(
         plan.scheme!,
-        concat(this.clientRandom, this.serverRandom, params),
+        concatBytes([this.clientRandom, this.serverRandom, params]),
       );
       this.queueHandshake(
         HandshakeType.ServerKeyExchange,
@@ -795,7 +788,7 @@ export class TlsServer extends TlsConnection {
       this.keyExchangeName = share.group;
     } else {
       this.keyExchangeName = 'rsa';
-      this.rsaFallback = concat(Uint8Array.of(3, 3), c.random(46));
+      this.rsaFallback = concatBytes([Uint8Array.of(3, 3), c.random(46)]);
     }
     if (this.wantsClientCertificate) {
       this.requestedSchemes = [...c.signatureCodes];

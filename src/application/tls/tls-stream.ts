@@ -27,6 +27,7 @@
  * The application is done at once: reads after close() return null.
  */
 import type { Clock } from '../../sim/clock.ts';
+import { plainDeferred } from '../../sim/plain-deferred.ts';
 import type { Deferred } from '../../sim/simulator.ts';
 import { SECOND, type Time } from '../../sim/time.ts';
 import { type ByteStream, StreamError, type StreamEndpoint } from '../../transport/byte-stream.ts';
@@ -73,16 +74,6 @@ export type TlsAcceptOptions = TlsServerOptions & TlsStreamOptions;
 const DEFAULT_HIGH_WATER = 256 * 1024;
 /** close(): how long to wait for the peer's close_notify before aborting the transport. */
 export const DEFAULT_CLOSE_LINGER: Time = 10 * SECOND;
-
-function plainDeferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-}
 
 export class TlsStream implements ByteStream {
   readonly local: StreamEndpoint;

@@ -10,6 +10,7 @@
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { HandshakeType } from './code-points.ts';
+import { concatBytes } from '../../bytes/concat.ts';
 
 export type TranscriptHash = 'sha256' | 'sha384';
 
@@ -60,13 +61,7 @@ export class Transcript {
 
   /** All messages concatenated (what a TLS 1.2 CertificateVerify signs). */
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatBytes(this.chunks);
   }
 
   /** Replaces the transcript (one ClientHello) by message_hash(Hash(ClientHello1)) (§4.4.1). */
