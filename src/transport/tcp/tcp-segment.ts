@@ -239,7 +239,7 @@ export function serializeTcp(init: TcpInit, source: Ipv4Address, destination: Ip
   return out;
 }
 
-/** `[SYN, ACK]`-style flag names in Wireshark's order, for traces and tests. */
+/** Flag names in header bit order (CWR first), for traces and tests; the dissector prints Wireshark's `[SYN, ACK]` order. */
 export function tcpFlagNames(flags: number): string[] {
   const out: string[] = [];
   if (flags & TcpFlag.CWR) out.push('CWR');
