@@ -33,6 +33,14 @@ import '../../application/http/trace-events.ts';
 import '../../application/pki/trace-events.ts';
 import '../../application/tls/trace-events.ts';
 
+/** The browser's protocol choice as the notes name it. */
+const PROTOCOL_WORDS: Record<string, string> = {
+  'http1.0': 'HTTP/1.0',
+  'http1.1': 'HTTP/1.1 (keep-alive)',
+  'http1.1-pipelining': 'HTTP/1.1 with pipelining',
+  h2: 'HTTP/2',
+};
+
 export type NarrationTopic = 'url' | 'dns' | 'arp' | 'tcp' | 'tls' | 'http' | 'page';
 
 export interface Narration {
@@ -227,8 +235,8 @@ export class TourNarrator {
     this.say(
       'url',
       e.node,
-      `The URL, taken apart: scheme ${u.scheme} (port ${u.port}${u.explicitPort ? ', given in the URL' : ' by default'}), ${host}, path ${u.path}${u.query ? `, query ${u.query}` : ''}. The browser will speak ${e.protocol}.`,
-      `URL을 나누면: 스킴 ${u.scheme} (포트 ${u.port}${u.explicitPort ? ', URL에 적힘' : ', 기본값'}), ${hostKo}, 경로 ${u.path}${u.query ? `, 쿼리 ${u.query}` : ''}. 브라우저는 ${e.protocol}로 통신합니다.`,
+      `The URL, taken apart: scheme ${u.scheme} (port ${u.port}${u.explicitPort ? ', given in the URL' : ' by default'}), ${host}, path ${u.path}${u.query ? `, query ${u.query}` : ''}. The browser will speak ${PROTOCOL_WORDS[e.protocol] ?? e.protocol}.`,
+      `URL을 나누면: 스킴 ${u.scheme} (포트 ${u.port}${u.explicitPort ? ', URL에 적힘' : ', 기본값'}), ${hostKo}, 경로 ${u.path}${u.query ? `, 쿼리 ${u.query}` : ''}. 브라우저는 ${PROTOCOL_WORDS[e.protocol] ?? e.protocol}로 통신합니다.`,
     );
   }
 
