@@ -62,8 +62,10 @@ export function tsharkFields(
   pcapPath: string,
   fields: readonly string[],
   displayFilter?: string,
+  /** More tshark arguments (`-o` preferences). */
+  options: readonly string[] = [],
 ): string[][] {
-  const args = ['-r', pcapPath, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a'];
+  const args = [...options, '-r', pcapPath, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a'];
   for (const f of fields) args.push('-e', f);
   if (displayFilter !== undefined) args.push('-Y', displayFilter);
   return lines(runTshark(args)).map((line) => line.split('\t'));

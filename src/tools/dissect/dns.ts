@@ -8,7 +8,9 @@
  *   Standard query response 0x1a2b No such name A nope.example.com SOA ns1.example.com OPT
  *
  * A message the codec refuses is a layer with a `problem` (`[Malformed Packet]`).
- * Left out: DNS over TCP (its length prefix and reassembly), mDNS/LLMNR specifics.
+ * DNS over TCP (RFC 1035 §4.2.2) is decoded when a segment holds one whole message after
+ * its two-byte length; a message split over segments stays TCP (no reassembly).
+ * Left out: mDNS/LLMNR specifics.
  */
 import { ProtocolError } from '../../bytes/protocol-error.ts';
 import { className, typeName } from '../../application/dns/dns-constants.ts';
@@ -156,12 +158,24 @@ function flagFields(m: DnsMessage, at: number): Field[] {
   return fields;
 }
 
-/** Dissects the DNS message in `f[at, end)` (a UDP payload). */
-export function dissectDns(b: DissectionBuilder, at: number, end: number): void {
+/** Whether a TCP segment `f[at, end)` to or from port 53 is one whole length-prefixed message. */
+export function isWholeDnsOverTcp(f: Uint8Array, at: number, end: number): boolean {
+  return end - at >= 14 && ((f[at]! << 8) | f[at + 1]!) === end - at - 2;
+}
+
+/**
+ * Dissects the DNS message in `f[at, end)`: a UDP payload, or with `overTcp` a TCP
+ * segment's, whose first two bytes are the message's length.
+ */
+export function dissectDns(b: DissectionBuilder, start: number, end: number, overTcp = false): void {
+  const at = overTcp ? start + 2 : start;
   const msg = b.frame.subarray(at, end);
   const m = parseDnsMessage(msg);
   if (m instanceof ProtocolError) {
-    b.addMalformed({ protocol: 'DNS', title: 'Domain Name System', offset: at, length: end - at }, m.message);
+    b.addMalformed(
+      { protocol: 'DNS', title: 'Domain Name System', offset: start, length: end - start },
+      m.message,
+    );
     return;
   }
   const counts = [0, 1, 2, 3].map((i) => (msg[4 + 2 * i]! << 8) | msg[5 + 2 * i]!);
@@ -170,6 +184,7 @@ export function dissectDns(b: DissectionBuilder, at: number, end: number): void 
   const op = OPCODE_NAMES[m.opcode] ?? `Unknown operation (${m.opcode})`;
   const flagsText = `${hex(word, 4)} ${op}${m.qr ? ' response' : ''}${m.qr && m.rcode !== 0 ? `, ${RCODE_NAMES[m.rcode] ?? `Unknown error (${m.rcode})`}` : m.qr ? ', No error' : ''}`;
   const fields: Field[] = [
+    ...(overTcp ? [field('Length', end - at, start, 2)] : []),
     field('Transaction ID', hex(m.id, 4), at, 2),
     field('Flags', flagsText, at + 2, 2, flagFields(m, at + 2)),
     field('Questions', counts[0]!, at + 4, 2),
@@ -213,8 +228,8 @@ export function dissectDns(b: DissectionBuilder, at: number, end: number): void 
     {
       protocol: 'DNS',
       title: `Domain Name System (${m.qr ? 'response' : 'query'})`,
-      offset: at,
-      length: end - at,
+      offset: start,
+      length: end - start,
       fields,
       decoded: { kind: 'dns', message: m, length: end - at },
     },

@@ -1,14 +1,27 @@
 /**
  * Packet dissection: a frame's bytes → its layers (Ethernet > ARP | IPv4 > ICMP | UDP
- * [> DNS] | TCP) with every field located in the bytes, and the packet list's summary. Never throws:
- * truncated or malformed bytes give a layer with a `problem`, as Wireshark marks them.
+ * [> DNS] | TCP [> DNS | HTTP | HTTP2 | TLS]) with every field located in the bytes, and
+ * the packet list's summary. Never throws: truncated or malformed bytes give a layer with
+ * a `problem`, as Wireshark marks them. Above TCP each segment is dissected alone (no
+ * reassembly); tcp-payload.ts says how the protocol is chosen.
  */
 import { DissectionBuilder } from './builder.ts';
 import { dissectEthernet } from './ethernet.ts';
 import type { Dissection } from './types.ts';
 
-export type { Decoded, Dissection, Field, Layer, TcpOptionView } from './types.ts';
+export type {
+  Decoded,
+  Dissection,
+  Field,
+  Http2FrameView,
+  HttpMessageView,
+  Layer,
+  TcpOptionView,
+  TlsHandshakeView,
+  TlsRecordView,
+} from './types.ts';
 export { tcpFlagNames } from './tcp.ts';
+export { type AppProtocol, appProtocolOf, decodeTcpPayload } from './tcp-payload.ts';
 
 export function dissect(frame: Uint8Array): Dissection {
   const b = new DissectionBuilder(frame);

@@ -2,12 +2,14 @@
  * TCP (RFC 9293 §3.1): ports, sequence and acknowledgment numbers, flags, window,
  * checksum over the pseudo-header, and the options of RFC 9293 §3.2, RFC 7323 and RFC 2018.
  * Sequence numbers are shown as they are on the wire (Wireshark's "raw"); relative numbers
- * need the conversation and are the packet list's business.
+ * need the conversation and are the packet list's business. The payload's application
+ * protocol (DNS, HTTP, HTTP/2, TLS) is decided from the segment alone: tcp-payload.ts.
  */
 import { internetChecksum } from '../../internet/checksum.ts';
 import { pseudoHeaderSum } from '../../internet/pseudo-header.ts';
 import type { DissectionBuilder } from './builder.ts';
 import type { IpContext } from './ipv4.ts';
+import { dissectTcpPayload } from './tcp-payload.ts';
 import { field, hex, type TcpOptionView } from './types.ts';
 
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const;
@@ -167,4 +169,5 @@ export function dissectTcp(b: DissectionBuilder, at: number, ip: IpContext): voi
     },
     `${sport} → ${dport} [${names.join(', ')}] Seq=${seq}${ackPart} Win=${window} Len=${payloadLength}${extra.length ? ` ${extra.join(' ')}` : ''}`,
   );
+  if (payloadLength > 0) dissectTcpPayload(b, at + hl, ip.end, sport, dport);
 }

@@ -82,6 +82,25 @@ export type Decoded =
       readonly length: number;
     }
   | {
+      readonly kind: 'tls';
+      /** Every record that starts in the segment, in order. */
+      readonly records: readonly TlsRecordView[];
+      /** The host name of a ClientHello's server_name extension. */
+      readonly serverName?: string;
+    }
+  | {
+      readonly kind: 'http';
+      /** The messages that start in the segment (more than one when pipelined). */
+      readonly messages: readonly HttpMessageView[];
+    }
+  | {
+      readonly kind: 'http2';
+      /** Whether the segment starts with the client connection preface. */
+      readonly preface: boolean;
+      /** Every frame that starts in the segment, in order. */
+      readonly frames: readonly Http2FrameView[];
+    }
+  | {
       readonly kind: 'tcp';
       readonly sourcePort: number;
       readonly destinationPort: number;
@@ -104,6 +123,60 @@ export type TcpOptionView =
   | { readonly kind: 'ts'; readonly value: number; readonly echo: number }
   | { readonly kind: 'unknown'; readonly type: number; readonly length: number };
 
+/** A TLS record as a segment holds it (RFC 8446 §5.1); offsets are in the frame. */
+export interface TlsRecordView {
+  /** Where its 5-byte header starts. */
+  readonly offset: number;
+  readonly type: number;
+  readonly version: number;
+  /** The header's length field. */
+  readonly length: number;
+  /** Fragment bytes in this segment: less than `length` when the segment ends inside it. */
+  readonly present: number;
+  /** The handshake messages of a handshake record in the clear; empty when encrypted. */
+  readonly handshakes: readonly TlsHandshakeView[];
+  /** A two-byte alert in the clear (a longer alert record is encrypted). */
+  readonly alert?: { readonly level: number; readonly description: number };
+  /** A ServerHello that is a HelloRetryRequest (RFC 8446 §4.1.3). */
+  readonly helloRetry?: boolean;
+}
+
+export interface TlsHandshakeView {
+  readonly offset: number;
+  readonly type: number;
+  /** The header's 24-bit length. */
+  readonly length: number;
+  /** Body bytes in this segment and record. */
+  readonly present: number;
+}
+
+/** An HTTP/1.x message whose start line is in the segment (RFC 9112 §2.1). */
+export interface HttpMessageView {
+  readonly offset: number;
+  readonly request?: { readonly method: string; readonly target: string };
+  readonly response?: { readonly status: number; readonly reason: string };
+  /** `HTTP/1.1` as written. */
+  readonly version: string;
+  /** Header field lines complete in the segment. */
+  readonly headers: readonly { readonly name: string; readonly value: string; readonly offset: number }[];
+  /** Offset just past the empty line, or -1 when the header section goes on past the segment. */
+  readonly headerEnd: number;
+  /** Body bytes of this message in the segment. */
+  readonly bodyPresent: number;
+  readonly contentLength?: number;
+}
+
+/** An HTTP/2 frame that starts in the segment (RFC 9113 §4.1). */
+export interface Http2FrameView {
+  readonly offset: number;
+  readonly length: number;
+  readonly type: number;
+  readonly flags: number;
+  readonly streamId: number;
+  /** Payload bytes in this segment: less than `length` when the segment ends inside it. */
+  readonly present: number;
+}
+
 export interface Dissection {
   readonly layers: readonly Layer[];
   /** The packet list's columns. */
@@ -125,6 +198,11 @@ export function field(
   return children
     ? { name, value: String(value), offset, length, children }
     : { name, value: String(value), offset, length };
+}
+
+/** Where `view` (a subarray of `frame`, as the codecs return) starts in the frame. */
+export function offsetIn(frame: Uint8Array, view: Uint8Array): number {
+  return view.byteOffset - frame.byteOffset;
 }
 
 export function hex(n: number, digits: number): string {

@@ -10,8 +10,20 @@
  * `tcp.port`, `eth.addr`) matches `==` when either side does and `!=` when neither does
  * (Wireshark 4's `!=`, "all not equal"). One deliberate difference: a flag named alone
  * (`tcp.flags.syn`) means "is set", where Wireshark would mean "the field exists".
- * `dns`, `http` and `tls` are recognised by their well-known ports (53; 80 and 8080; 443)
- * until the dissector decodes those protocols.
+ *
+ * Above TCP the filter asks the dissector (packet-fields.ts `appProtocol`, `appLayer`):
+ * `tls`, `http`, `http2` and `dns` match exactly the packets the packet list names so,
+ * decided from each segment alone (src/tools/dissect/tcp-payload.ts) — a segment in the
+ * middle of a record or a body matches none of them, where Wireshark, reassembling,
+ * matches the segment that completes the message. Fields that occur several times in a
+ * packet (`tls.handshake.type`, `http2.streamid`) match `==` when any occurrence does,
+ * as in Wireshark. The application fields:
+ *
+ *   tls.record.content_type  tls.record.version  tls.record.length  tls.handshake.type
+ *   tls.handshake.extensions_server_name ("www.example.com")  tls.alert_message.level
+ *   tls.alert_message.desc   http.request  http.response  http.request.method ("GET")
+ *   http.request.uri ("/")  http.request.version ("HTTP/1.1")  http.response.code
+ *   http.response.phrase  http.host  http2.type  http2.streamid  http2.flags  http2.length
  *
  * Left out: `contains`, `matches`, slices (`eth.src[0:3]`), field-to-field comparisons and
  * set membership (`tcp.port in {80 443}`).
@@ -19,7 +31,8 @@
 import { parseIpv4Address } from '../../../src/internet/ipv4-address.ts';
 import { closest } from '../../../src/lab/scenario/did-you-mean.ts';
 import { parseMac } from '../../../src/link/mac-address.ts';
-import type { PacketFields } from './packet-fields.ts';
+import type { Decoded } from '../../../src/tools/dissect/index.ts';
+import { appLayer, appProtocol, type PacketFields } from './packet-fields.ts';
 
 /** What a filter knows about a packet besides its headers. */
 export interface PacketMeta {
@@ -42,13 +55,17 @@ export interface FilterError {
 
 type FieldType = 'number' | 'float' | 'ipv4' | 'mac' | 'bool' | 'string';
 type Get = (p: PacketFields, m: PacketMeta) => number | undefined;
-type GetText = (p: PacketFields, m: PacketMeta) => string | undefined;
+type GetMany = (p: PacketFields, m: PacketMeta) => readonly number[] | undefined;
+type GetTexts = (p: PacketFields, m: PacketMeta) => readonly string[] | undefined;
 
 interface FieldDef {
   readonly type: FieldType;
   /** One or two getters; a packet matches `==` if any value does. */
   readonly get: readonly Get[];
-  readonly text?: GetText;
+  /** A field that occurs any number of times (none: the packet lacks it). */
+  readonly many?: GetMany;
+  /** A string field's occurrences. */
+  readonly texts?: GetTexts;
 }
 
 const has = (ok: (p: PacketFields) => boolean, get: (p: PacketFields) => number): Get => {
@@ -69,12 +86,57 @@ const num = (...get: Get[]): FieldDef => ({ type: 'number', get });
 const ip = (...get: Get[]): FieldDef => ({ type: 'ipv4', get });
 const macField = (...get: Get[]): FieldDef => ({ type: 'mac', get });
 
+/** The decoded application layer of `kind`, or undefined. */
+function layerOf<K extends Decoded['kind']>(
+  p: PacketFields,
+  kind: K,
+): Extract<Decoded, { kind: K }> | undefined {
+  if (!p.tcp) return undefined;
+  const d = appLayer(p);
+  return d?.kind === kind ? (d as Extract<Decoded, { kind: K }>) : undefined;
+}
+const some = <T>(xs: readonly T[] | undefined): readonly T[] | undefined =>
+  xs && xs.length > 0 ? xs : undefined;
+const tlsMany = (values: (d: Extract<Decoded, { kind: 'tls' }>) => number[]): FieldDef => ({
+  type: 'number',
+  get: [],
+  many: (p) => {
+    const d = layerOf(p, 'tls');
+    return d && some(values(d));
+  },
+});
+const h2Many = (values: (x: Extract<Decoded, { kind: 'http2' }>['frames'][number]) => number): FieldDef => ({
+  type: 'number',
+  get: [],
+  many: (p) => some(layerOf(p, 'http2')?.frames.map(values)),
+});
+type HttpMessage = Extract<Decoded, { kind: 'http' }>['messages'][number];
+const httpTexts = (value: (m: HttpMessage) => string | undefined): FieldDef => ({
+  type: 'string',
+  get: [],
+  texts: (p) =>
+    some(
+      layerOf(p, 'http')
+        ?.messages.map(value)
+        .filter((v): v is string => v !== undefined),
+    ),
+});
+const httpIs = (which: 'request' | 'response'): FieldDef => ({
+  type: 'bool',
+  get: [
+    (p) => {
+      const d = layerOf(p, 'http');
+      return d ? (d.messages.some((m) => m[which] !== undefined) ? 1 : 0) : undefined;
+    },
+  ],
+});
+
 const FIELDS: Record<string, FieldDef> = {
   'frame.number': num((_, m) => m.number),
   'frame.len': num((p) => p.frameLength),
   'frame.time': { type: 'float', get: [(_, m) => m.time] },
-  'frame.iface': { type: 'string', get: [], text: (_, m) => m.iface },
-  'frame.node': { type: 'string', get: [], text: (_, m) => m.node },
+  'frame.iface': { type: 'string', get: [], texts: (_, m) => [m.iface] },
+  'frame.node': { type: 'string', get: [], texts: (_, m) => [m.node] },
   'eth.src': macField(has(isEth, (p) => p.ethSrc)),
   'eth.dst': macField(has(isEth, (p) => p.ethDst)),
   'eth.addr': macField(
@@ -129,6 +191,36 @@ const FIELDS: Record<string, FieldDef> = {
   'tcp.flags.push': flag(0x08),
   'tcp.flags.ack': flag(0x10),
   'tcp.flags.urg': flag(0x20),
+  'tls.record.content_type': tlsMany((d) => d.records.map((r) => r.type)),
+  'tls.record.version': tlsMany((d) => d.records.map((r) => r.version)),
+  'tls.record.length': tlsMany((d) => d.records.map((r) => r.length)),
+  'tls.handshake.type': tlsMany((d) => d.records.flatMap((r) => r.handshakes.map((h) => h.type))),
+  'tls.alert_message.level': tlsMany((d) => d.records.flatMap((r) => (r.alert ? [r.alert.level] : []))),
+  'tls.alert_message.desc': tlsMany((d) => d.records.flatMap((r) => (r.alert ? [r.alert.description] : []))),
+  'tls.handshake.extensions_server_name': {
+    type: 'string',
+    get: [],
+    texts: (p) => {
+      const name = layerOf(p, 'tls')?.serverName;
+      return name === undefined ? undefined : [name];
+    },
+  },
+  'http.request': httpIs('request'),
+  'http.response': httpIs('response'),
+  'http.request.method': httpTexts((m) => m.request?.method),
+  'http.request.uri': httpTexts((m) => m.request?.target),
+  'http.request.version': httpTexts((m) => (m.request ? m.version : undefined)),
+  'http.response.phrase': httpTexts((m) => m.response?.reason),
+  'http.host': httpTexts((m) => m.headers.find((h) => h.name.toLowerCase() === 'host')?.value),
+  'http.response.code': {
+    type: 'number',
+    get: [],
+    many: (p) => some(layerOf(p, 'http')?.messages.flatMap((m) => (m.response ? [m.response.status] : []))),
+  },
+  'http2.type': h2Many((x) => x.type),
+  'http2.streamid': h2Many((x) => x.streamId),
+  'http2.flags': h2Many((x) => x.flags),
+  'http2.length': h2Many((x) => x.length),
 };
 
 const port = (p: PacketFields, ports: readonly number[]) =>
@@ -141,9 +233,10 @@ const PROTOCOLS: Record<string, (p: PacketFields) => boolean> = {
   icmp: (p) => p.icmp,
   udp: (p) => p.udp,
   tcp: (p) => p.tcp,
-  dns: (p) => (p.udp || p.tcp) && port(p, [53]) && (p.udp || p.tcpLength > 0),
-  http: (p) => p.tcp && p.tcpLength > 0 && port(p, [80, 8080]),
-  tls: (p) => p.tcp && p.tcpLength > 0 && port(p, [443]),
+  dns: (p) => (p.udp && port(p, [53])) || (p.tcp && appProtocol(p) === 'DNS'),
+  http: (p) => p.tcp && appProtocol(p) === 'HTTP',
+  http2: (p) => p.tcp && appProtocol(p) === 'HTTP2',
+  tls: (p) => p.tcp && appProtocol(p) === 'TLS',
 };
 
 /** Every name a filter may use, for suggestions and the help text. */
@@ -285,7 +378,8 @@ class Parser {
     if (this.peek().kind !== 'op') {
       if (def.type === 'bool') return compare(def, '==', 1);
       // A field alone tests that the packet has it.
-      if (def.text) return () => true;
+      const many = def.texts ?? def.many;
+      if (many) return (p, m) => many(p, m) !== undefined;
       const g = def.get[0]!;
       return (p, m) => g(p, m) !== undefined;
     }
@@ -300,9 +394,13 @@ class Parser {
     switch (def.type) {
       case 'string': {
         if (op !== '==' && op !== '!=') throw new Fail(`${field} compares only with == and !=`, v.at);
-        const text = def.text!;
+        const texts = def.texts!;
         const want = v.text;
-        return op === '==' ? (p, m) => text(p, m) === want : (p, m) => text(p, m) !== want;
+        return (p, m) => {
+          const xs = texts(p, m);
+          if (xs === undefined) return false;
+          return xs.includes(want) === (op === '==');
+        };
       }
       case 'ipv4': {
         const [addrText, lenText] = v.text.split('/');
@@ -369,6 +467,13 @@ function compare(def: FieldDef, op: Op, value: number): DisplayFilter {
  * and none of its values satisfies `test`.
  */
 function compareWith(def: FieldDef, any: boolean, test: (x: number) => boolean): DisplayFilter {
+  const many = def.many;
+  if (many)
+    return (p, m) => {
+      const xs = many(p, m);
+      if (xs === undefined) return false;
+      return xs.some(test) === any;
+    };
   const [g1, g2] = def.get;
   if (!g1) return () => false;
   if (!g2) {

@@ -30,7 +30,6 @@ import type { TraceEvent } from '../../../src/sim/trace.ts';
 import { dissect } from '../../../src/tools/dissect/index.ts';
 import type { Job, OutputLine } from '../../../src/tools/shell/shell.ts';
 import { PcapWriter } from '../../../src/tools/capture/pcap-writer.ts';
-import { appSummary } from './app-summary.ts';
 import { ChartCollector } from './charts.ts';
 import {
   compileDisplayFilter,
@@ -172,7 +171,6 @@ export class LabEngine {
   private filteredCount = 0;
   private filteredUpTo = 0;
   private readonly fields = emptyFields();
-  private readonly rowFields = emptyFields();
   private readonly meta: PacketMeta = { number: 0, time: 0, iface: '', node: '' };
 
   constructor(
@@ -558,16 +556,15 @@ export class LabEngine {
   row(i: number): PacketRow {
     const frame = this.capture.frame(i);
     const d = dissect(frame);
-    const app = appSummary(frame, readPacketFields(frame, this.rowFields), d.protocol);
     return {
       index: i,
       time: this.capture.time(i),
       iface: this.ifaceLabel(this.capture.iface(i)),
       source: d.source,
       destination: d.destination,
-      protocol: app?.protocol ?? d.protocol,
+      protocol: d.protocol,
       length: this.capture.length(i),
-      info: app?.info ?? d.info,
+      info: d.info,
     };
   }
 

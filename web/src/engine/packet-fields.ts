@@ -4,7 +4,18 @@
  * million stored frames takes a fraction of a second. The full layered decode with every
  * field located in the bytes is the dissector's job (src/tools/dissect); this reads only
  * what a filter can name, and marks a layer absent when its header is cut short.
+ *
+ * Above TCP, the application protocol and its decoded values come from the dissector's
+ * own decisions (src/tools/dissect/tcp-payload.ts), asked only when a filter names them
+ * (`appProtocol`, `appLayer`) and kept for the packet being tested, so a filter on
+ * `ip.addr` pays nothing for them and `tls` and the packet list's Protocol column agree.
  */
+import {
+  type AppProtocol,
+  appProtocolOf,
+  type Decoded,
+  decodeTcpPayload,
+} from '../../../src/tools/dissect/index.ts';
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
@@ -56,7 +67,16 @@ export interface PacketFields {
   /** Offset of the transport payload in the frame (UDP data, TCP data), or -1. */
   payloadOffset: number;
   payloadLength: number;
+  /** The frame read (a view: valid while the caller keeps it). */
+  frame: Uint8Array;
+  /** Cache of `appProtocol` and `appLayer` for this frame. */
+  appAsked: boolean;
+  app: AppProtocol | undefined;
+  layerAsked: boolean;
+  layer: Decoded | undefined;
 }
+
+const NO_FRAME = new Uint8Array(0);
 
 export function emptyFields(): PacketFields {
   return {
@@ -99,7 +119,36 @@ export function emptyFields(): PacketFields {
     tcpLength: 0,
     payloadOffset: -1,
     payloadLength: 0,
+    frame: NO_FRAME,
+    appAsked: false,
+    app: undefined,
+    layerAsked: false,
+    layer: undefined,
   };
+}
+
+/** The application protocol the dissector finds in the TCP payload (undefined for none). */
+export function appProtocol(p: PacketFields): AppProtocol | undefined {
+  if (!p.appAsked) {
+    p.appAsked = true;
+    p.app =
+      p.tcp && p.payloadLength > 0
+        ? appProtocolOf(p.frame, p.payloadOffset, p.payloadOffset + p.payloadLength, p.srcPort, p.dstPort)
+        : undefined;
+  }
+  return p.app;
+}
+
+/** The decoded application layer of the TCP payload (TLS records, HTTP messages, HTTP/2 frames). */
+export function appLayer(p: PacketFields): Decoded | undefined {
+  if (!p.layerAsked) {
+    p.layerAsked = true;
+    p.layer =
+      appProtocol(p) === undefined
+        ? undefined
+        : decodeTcpPayload(p.frame, p.payloadOffset, p.payloadOffset + p.payloadLength, p.srcPort, p.dstPort);
+  }
+  return p.layer;
 }
 
 const u16 = (f: Uint8Array, o: number) => (f[o]! << 8) | f[o + 1]!;
@@ -110,6 +159,8 @@ const mac = (f: Uint8Array, o: number) => u16(f, o) * 2 ** 32 + u32(f, o + 2);
 /** Fills `out` from `frame` (Ethernet II) and returns it. Never throws. */
 export function readPacketFields(frame: Uint8Array, out: PacketFields): PacketFields {
   out.eth = out.arp = out.ip = out.icmp = out.udp = out.tcp = false;
+  out.appAsked = out.layerAsked = false;
+  out.frame = frame;
   out.frameLength = frame.length;
   out.payloadOffset = -1;
   out.payloadLength = 0;
