@@ -1,6 +1,7 @@
-/** Ladder diagrams from frames: origins, arrivals, losses, ICMP errors, limits. */
+/** Ladder diagrams from frames: origins, arrivals, losses, ICMP errors, TLS notes, limits. */
 import { describe, expect, it } from 'vitest';
 import { SequenceBuilder } from '../../web/src/engine/sequence.ts';
+import '../../src/application/tls/trace-events.ts';
 
 const hex = (s: string) =>
   Uint8Array.from(
@@ -95,6 +96,93 @@ describe('sequence builder', () => {
     expect(s.conversations).toHaveLength(1);
     expect(s.conversations[0]!.lanes).toEqual(['a', 'r', 'b']);
     expect(s.messages[1]).toMatchObject({ from: 'r', to: 'a', rx: 9, protocol: 'ICMP' });
+  });
+
+  it('notes each TLS message on the lane of its sender, in its TCP connection, with what it carries', () => {
+    const s = new SequenceBuilder(ctx);
+    const a = { address: '10.0.0.1', port: 51243 };
+    const b = { address: '10.0.0.2', port: 443 };
+    s.onEvent({
+      type: 'tcp.state',
+      time: 1,
+      node: 'a',
+      local: a,
+      remote: b,
+      from: 'SYN-SENT',
+      to: 'ESTABLISHED',
+      cause: 'rcv-syn-ack',
+    });
+    s.onEvent({
+      type: 'tcp.state',
+      time: 2,
+      node: 'b',
+      local: b,
+      remote: a,
+      from: 'SYN-RECEIVED',
+      to: 'ESTABLISHED',
+      cause: 'rcv-ack-of-syn',
+    });
+    const tls = { role: 'client', peer: '10.0.0.2:443', length: 262, encrypted: false } as const;
+    s.onEvent({
+      ...tls,
+      type: 'tls.handshake',
+      time: 3,
+      node: 'a',
+      direction: 'sent',
+      details: { type: 'ClientKeyExchange', kind: 'rsa', encryptedPremasterSecret: '00'.repeat(256) },
+    });
+    // The same message received: the note is on the sender's lane only.
+    s.onEvent({
+      ...tls,
+      type: 'tls.handshake',
+      time: 4,
+      node: 'b',
+      role: 'server',
+      peer: '10.0.0.1:51243',
+      direction: 'received',
+      details: { type: 'ClientKeyExchange', kind: 'rsa', encryptedPremasterSecret: '00'.repeat(256) },
+    });
+    s.onEvent({
+      ...tls,
+      type: 'tls.handshake',
+      time: 4,
+      node: 'b',
+      role: 'server',
+      peer: '10.0.0.1:51243',
+      direction: 'sent',
+      details: { type: 'ServerHelloDone' },
+      length: 4,
+    });
+    s.onEvent({
+      type: 'tls.alert',
+      time: 5,
+      node: 'b',
+      role: 'server',
+      peer: '10.0.0.1:51243',
+      direction: 'sent',
+      level: 'fatal',
+      alert: 'handshake_failure',
+    });
+    s.onEvent({
+      type: 'tls.established',
+      time: 6,
+      node: 'a',
+      role: 'client',
+      peer: '10.0.0.2:443',
+      version: 'TLS 1.2',
+      suite: 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+      keyExchange: 'rsa',
+      peerChain: [],
+    });
+    expect(s.conversations).toHaveLength(1);
+    expect(s.conversations[0]!.notes.map((n) => [n.lane, n.time, n.text])).toEqual([
+      ['a', 1, 'ESTABLISHED'],
+      ['b', 2, 'ESTABLISHED'],
+      ['a', 3, 'TLS ClientKeyExchange (RSA-encrypted pre-master secret, 256 bytes)'],
+      ['b', 4, 'TLS ServerHelloDone'],
+      ['b', 5, 'TLS Alert (fatal, handshake_failure)'],
+      ['a', 6, 'TLS: TLS 1.2 TLS_RSA_WITH_AES_128_GCM_SHA256'],
+    ]);
   });
 
   it('bounds what it keeps', () => {

@@ -15,13 +15,19 @@
  * connection (the two address:port ends), so each connection is a ladder of its own —
  * handshake, data, close — as the notes draw them. Known protocol events
  * add notes on a lane: TCP states (CLOSED → SYN_SENT → ESTABLISHED ...), retransmissions,
- * DNS queries and answers, HTTP requests and responses.
+ * DNS queries and answers, HTTP requests and responses, and each TLS handshake message
+ * where it is sent, with what it carries (`TLS ClientKeyExchange (RSA-encrypted
+ * pre-master secret, 256 bytes)`: several messages share a record and a segment, and a
+ * segment may start inside a record, so the frames alone cannot name them all), alerts
+ * and the session agreed.
  *
  * Limits: `maxMessages` messages in all (default 200,000), `maxConversations` (10,000),
  * `maxPending` frames in flight awaiting their arrival (100,000; the oldest is given up
  * as not arrived), `maxNotes` (100,000). Past a limit, new messages or notes are counted
  * in `truncated`, never stored.
  */
+import type { HandshakeDetails } from '../../../src/application/tls/events.ts';
+import { handshakeLine } from '../../../src/application/tls/handshake-words.ts';
 import { formatIpv4Address, parseIpv4Address } from '../../../src/internet/ipv4-address.ts';
 import { formatMac } from '../../../src/link/mac-address.ts';
 import type { TraceEvent } from '../../../src/sim/trace.ts';
@@ -307,6 +313,20 @@ export class SequenceBuilder {
       // The TCP connection it runs over: the node's latest one established to that peer.
       const flow = this.latestConnection.get(`${node}>${String(r.peer)}`);
       if (peer) this.httpPeers.set(`${node}#${String(r.connection)}`, { peer, flow });
+    } else if (type === 'tls.handshake' || type === 'tls.alert' || type === 'tls.established') {
+      // Notes on the TCP connection the TLS runs over: the node's latest one to that peer.
+      const peer = peerOf(r.peer);
+      const flow = this.latestConnection.get(`${node}>${String(r.peer)}`);
+      if (!peer || !flow) return;
+      if (type === 'tls.established') {
+        this.addNote(node, peer, e.time, `TLS: ${String(r.version)} ${String(r.suite)}`, flow);
+      } else if (r.direction === 'sent') {
+        const text =
+          type === 'tls.alert'
+            ? `TLS Alert (${String(r.level)}, ${String(r.alert)})`
+            : `TLS ${handshakeLine(r.details as HandshakeDetails)}`;
+        this.addNote(node, peer, e.time, text, flow);
+      }
     } else if ((type === 'http.request' || type === 'http.response') && r.side === 'client') {
       const conn = this.httpPeers.get(`${node}#${String(r.connection)}`);
       if (!conn) return;
