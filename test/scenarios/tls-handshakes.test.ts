@@ -20,6 +20,7 @@ import { fromHex } from '../../src/bytes/hex.ts';
 import { ScenarioRun } from '../../src/lab/run/scenario-run.ts';
 import type { TraceEvent, TraceEventOf } from '../../src/sim/trace.ts';
 import { PcapWriter } from '../../src/tools/capture/pcap-writer.ts';
+import { traceLine } from '../../src/tools/format/trace-line.ts';
 import { LabEngine } from '../../web/src/engine/lab-engine.ts';
 import { hasTshark, tsharkFields, warnIfNoTshark, writeTempPcap } from '../interop/tshark-helpers.ts';
 import { exampleSpec } from './run-example.ts';
@@ -163,6 +164,11 @@ describe('tls-handshakes: TLS 1.2 with RSA and ECDHE key exchange, TLS 1.3, and 
     expect(readers[0]!.pms.length).toBe(48);
     expect([...readers[0]!.pms.subarray(0, 2)]).toEqual([3, 3]);
     expect(r.step('curl -v --tlsv1.2').text).toContain('* SSL connection using TLSv1.2 / AES128-GCM-SHA256');
+    // What `netlab run tls-handshakes --trace tls` prints for it.
+    const sent = handshakes(1, 'laptop').find((e) => e.details.type === 'ClientKeyExchange')!;
+    expect(traceLine(sent, 6)).toBe(
+      '[   1.060188] laptop ~ tls.handshake client → 10.0.0.20:443 ClientKeyExchange (RSA-encrypted pre-master secret, 256 bytes) [262 bytes]',
+    );
     const established = at(1, 'laptop').find((e) => e.type === 'tls.established');
     expect(established).toMatchObject({ version: 'TLS 1.2', keyExchange: 'rsa' });
   });
@@ -261,7 +267,7 @@ describe('tls-handshakes: TLS 1.2 with RSA and ECDHE key exchange, TLS 1.3, and 
     expect(r.appData.filter((x) => x.time >= 1e9 && x.time < 2e9).length).toBeGreaterThan(0);
   });
 
-  it('the web lab’s ladder notes every message of the TLS 1.2 RSA handshake on the sender’s lane', async () => {
+  it('the web lab’s ladder names every TLS 1.2 message: notes on the sender’s lane, the records on the arrows', async () => {
     const e = new LabEngine(r.spec);
     await e.advanceTo(r.spec.duration);
     const conv = e.sequence.conversations.find((c) => c.lanes.includes('rsa') && c.ports.endsWith('443'))!;
@@ -280,6 +286,19 @@ describe('tls-handshakes: TLS 1.2 with RSA and ECDHE key exchange, TLS 1.3, and 
       'laptop: TLS: TLS 1.2 TLS_RSA_WITH_AES_128_GCM_SHA256',
       'laptop: TLS Alert (warning, close_notify)',
       'rsa: TLS Alert (warning, close_notify)',
+    ]);
+    // The arrows are named by the frames' records: the ECDHE handshake's, TLS 1.2 messages included.
+    const ecdhe = e.sequence.conversations.find((c) => c.lanes.includes('ecdsa') && c.ports.endsWith('443'))!;
+    const arrows = e.sequence
+      .diagram(ecdhe.id, 0, 100, (i) => e.row(i))
+      .messages.filter((m) => m.protocol === 'TLS')
+      .slice(0, 4)
+      .map((m) => `${m.from} → ${m.to}: ${m.label.replace(/ \(.*\)$/, '')}`);
+    expect(arrows).toEqual([
+      'laptop → ecdsa: Client Hello',
+      'ecdsa → laptop: Server Hello, Certificate, Server Key Exchange, Server Hello Done',
+      'laptop → ecdsa: Client Key Exchange, Change Cipher Spec, Encrypted Handshake Message',
+      'ecdsa → laptop: Change Cipher Spec, Encrypted Handshake Message',
     ]);
   });
 
