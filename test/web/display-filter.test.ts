@@ -8,6 +8,13 @@ import {
   type PacketMeta,
 } from '../../web/src/engine/display-filter.ts';
 import { emptyFields, readPacketFields } from '../../web/src/engine/packet-fields.ts';
+import { readFileSync } from 'node:fs';
+import { serializeFrame } from '../../src/application/http2/frame-codec.ts';
+import { CLIENT_PREFACE } from '../../src/application/http2/preface.ts';
+import { serializeAlert } from '../../src/application/tls/alert.ts';
+import { serializeRecord } from '../../src/application/tls/record.ts';
+import { fromHex } from '../../src/bytes/hex.ts';
+import { ascii, tcpFrame } from '../../src/tools/dissect/tcp-test-frames.ts';
 
 const hex = (s: string) =>
   Uint8Array.from(
@@ -144,5 +151,79 @@ describe('display filter', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('display filter above TCP: what the dissector finds', () => {
+  const rfc8448 = JSON.parse(
+    readFileSync(new URL('../../vectors/tls13/rfc8448-simple-1rtt.json', import.meta.url), 'utf8'),
+  ) as { summary: Record<string, string> };
+  // RFC 8448's ClientHello (SNI "server"), on port 8443: TLS by its record header, not the port.
+  const HELLO = tcpFrame(fromHex(rfc8448.summary.client_hello_record!), { dport: 8443 });
+  const ALERT = tcpFrame(serializeRecord(21, 0x0303, serializeAlert({ level: 'fatal', description: 40 })), {
+    toClient: true,
+  });
+  const GET = tcpFrame(ascii('GET /style.css HTTP/1.1\r\nHost: www.example.com\r\n\r\n'), { dport: 80 });
+  const OK = tcpFrame(ascii('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'), {
+    sport: 80,
+    toClient: true,
+  });
+  const BODY = tcpFrame(ascii('the middle of a body, on port 80'), { sport: 80, toClient: true });
+  const H2 = tcpFrame(
+    new Uint8Array([
+      ...CLIENT_PREFACE,
+      ...serializeFrame({ type: 'SETTINGS', ack: false, settings: [] }),
+      ...serializeFrame({
+        type: 'HEADERS',
+        streamId: 3,
+        endStream: true,
+        endHeaders: true,
+        fragment: Uint8Array.of(0x82),
+      }),
+    ]),
+    { dport: 80 },
+  );
+
+  it('tls, http and http2 match the packets the packet list names so, on any port', () => {
+    const all = [HELLO, ALERT, GET, OK, BODY, H2, SYN];
+    expect(all.map((f) => matches('tls', f))).toEqual([true, true, false, false, false, false, false]);
+    expect(all.map((f) => matches('http', f))).toEqual([false, false, true, true, false, false, false]);
+    expect(all.map((f) => matches('http2', f))).toEqual([false, false, false, false, false, true, false]);
+    // The middle of a body is TCP, as in the packet list; DNS over UDP still by its port.
+    expect(matches('tcp && !http && !tls && !http2', BODY)).toBe(true);
+    expect(matches('dns', DNS)).toBe(true);
+  });
+
+  it('TLS fields: record and handshake types, the SNI, alerts', () => {
+    expect(matches('tls.handshake.type == 1', HELLO)).toBe(true);
+    expect(matches('tls.handshake.type == 2', HELLO)).toBe(false);
+    expect(matches('tls.record.content_type == 22 && tls.record.version == 0x0301', HELLO)).toBe(true);
+    expect(matches('tls.handshake.extensions_server_name == "server"', HELLO)).toBe(true);
+    expect(matches('tls.handshake.extensions_server_name == "www.example.com"', HELLO)).toBe(false);
+    expect(matches('tls.handshake.extensions_server_name', HELLO)).toBe(true);
+    expect(matches('tls.handshake.extensions_server_name', ALERT)).toBe(false);
+    expect(matches('tls.alert_message.desc == 40 && tls.alert_message.level == 2', ALERT)).toBe(true);
+    expect(matches('tls.record.length > 100', HELLO)).toBe(true);
+    // A field the packet lacks: every comparison false, as in Wireshark.
+    expect(matches('tls.handshake.type != 1', ALERT)).toBe(false);
+    expect(matches('tls.handshake.type != 1', GET)).toBe(false);
+  });
+
+  it('HTTP fields: method, URI, host, status code', () => {
+    expect(matches('http.request.method == "GET"', GET)).toBe(true);
+    expect(matches('http.request.method == "POST"', GET)).toBe(false);
+    expect(matches('http.request.method != "POST"', GET)).toBe(true);
+    expect(matches('http.request.uri == "/style.css" && http.host == "www.example.com"', GET)).toBe(true);
+    expect(matches('http.request && !http.response', GET)).toBe(true);
+    expect(matches('http.response.code == 404 && http.response.phrase == "Not Found"', OK)).toBe(true);
+    expect(matches('http.response.code >= 400', GET)).toBe(false);
+  });
+
+  it('HTTP/2 fields: every frame of the segment counts', () => {
+    expect(matches('http2.type == 4', H2)).toBe(true);
+    expect(matches('http2.type == 1 && http2.streamid == 3', H2)).toBe(true);
+    expect(matches('http2.streamid == 5', H2)).toBe(false);
+    expect(matches('http2.flags == 0x05', H2)).toBe(true);
+    expect(matches('http2.type', GET)).toBe(false);
   });
 });
