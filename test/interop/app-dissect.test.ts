@@ -19,6 +19,11 @@
  * - an HTTP/2 segment that starts inside a frame: tshark knows where that frame ends and
  *   reads the frames after it ("[Continuation to #N]"); we cannot, and say TCP. Compared:
  *   nothing for those frames (ours must have no HTTP/2 layer).
+ *
+ * Then the trees themselves: every line of our layer ("Cipher Suite: TLS_AES_128_GCM_SHA256
+ * (0x1301)", "Named Curve: x25519 (0x001d)", "Settings - Max concurrent streams: 100") must
+ * be a line of `tshark -V` for the same frame, but for the lines listed in OUR_WORDS, where
+ * we say in words what Wireshark shows as hex or as a subtree's heading.
  */
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../src/bytes/concat.ts';
@@ -29,7 +34,7 @@ import { parseClientHello, parseServerHello } from '../../src/application/tls/he
 import { ProtocolError } from '../../src/bytes/protocol-error.ts';
 import { exampleSpec } from '../scenarios/run-example.ts';
 import { captureLinks } from './link-captures.ts';
-import { hasTshark, tsharkFields, warnIfNoTshark, writeTempPcap } from './tshark-helpers.ts';
+import { hasTshark, tsharkFields, tsharkTrees, warnIfNoTshark, writeTempPcap } from './tshark-helpers.ts';
 
 warnIfNoTshark('test/interop/app-dissect.test.ts');
 
@@ -102,6 +107,96 @@ function h2cTour(): ScenarioSpec {
   };
 }
 
+/**
+ * Our lines that tshark words differently, on purpose: a length where it prints the bytes
+ * in hex, a value on a line that is only a heading there, our notes in brackets, the
+ * start line of an HTTP message (Wireshark prints the line itself), and the setting
+ * tshark 4.0 does not know (RFC 9218's SETTINGS_NO_RFC7540_PRIORITIES).
+ */
+const OUR_WORDS: readonly RegExp[] = [
+  /^\[/,
+  /^Server Name Indication extension: /,
+  /^ALPN Protocol: /,
+  /^EC Diffie-Hellman (Server|Client) Params: /,
+  /^RSA Encrypted PreMaster Secret: /,
+  /^(Encrypted PreMaster|Signature|Encrypted Application Data|Data|Session Ticket): \d+ bytes$/,
+  /^Header Block Fragment: \d+ bytes \(HPACK/,
+  /^Change Cipher Spec Message: 1$/,
+  /^Alert Message: /,
+  // TLS 1.3's records after the ServerHello: tshark, knowing the version, says "Opaque Type", "TLSv1.3".
+  /^Content Type: Application Data \(23\)$/,
+  /^TLSv1\.2 Record Layer: Application Data Protocol: Application Data$/,
+  /^(Request|Status) Line: /,
+  /^End of header section: /,
+  /^Body: /,
+  /No RFC 7540 priorities/,
+];
+
+/** Our layer's tree as lines: `name: value`, or `name (...)` for Wireshark's counted subtrees. */
+function ourLines(frame: Uint8Array): string[] {
+  const layer = dissect(frame).layers[3];
+  if (!layer || layer.protocol === 'DNS') return [];
+  const out = [layer.title];
+  const walk = (f: { name: string; value: string; children?: readonly (typeof f)[] }) => {
+    out.push(f.value.startsWith('(') ? `${f.name} ${f.value}` : `${f.name}: ${f.value}`);
+    for (const c of f.children ?? []) walk(c);
+  };
+  for (const f of layer.fields) walk(f);
+  return out;
+}
+
+/** tshark's lines, trimmed, bit patterns (`.... ...0 = `) and line ends (`\r\n`) taken off. */
+function theirLines(tree: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const raw of tree) {
+    const line = raw
+      .trim()
+      .replace(/^[01.]{4}(?: [01.]{4})* = /, '')
+      .replace(' : ', ': ');
+    out.add(line);
+    out.add(line.replace(/\\r\\n$/, ''));
+  }
+  return out;
+}
+
+/**
+ * Our lines that are not tshark's, for every frame of a link where both read whole
+ * messages, and how many of ours tshark printed word for word.
+ */
+function treeDifferences(
+  frames: readonly Uint8Array[],
+  trees: Map<number, string[]>,
+): { differences: string[]; same: number } {
+  const out: string[] = [];
+  let same = 0;
+  frames.forEach((frame, i) => {
+    const o = ours(frame);
+    const layer = o.layer;
+    if (!layer || o.cut) return;
+    if (layer.kind === 'http2' && layer.frames.some((x) => x.present < x.length)) return;
+    const tree = trees.get(i + 1) ?? [];
+    const theirs = theirLines(tree);
+    for (const line of ourLines(frame)) {
+      if (theirs.has(line)) {
+        same++;
+        continue;
+      }
+      if (OUR_WORDS.some((w) => w.test(line))) continue;
+      // tshark appends the decoded request to a HEADERS frame's heading: "..., Length 64, GET /".
+      if (line.startsWith('Stream: ') && [...theirs].some((t) => t.startsWith(`${line}, `))) continue;
+      // A certificate: tshark prints its bytes and subject, "3082…(id-at-commonName=web)".
+      const cn = /^Certificate: \d+ bytes \(subject CN=(.*)\)$/.exec(line)?.[1];
+      if (
+        cn !== undefined &&
+        [...theirs].some((t) => t.startsWith('Certificate: 30') && t.includes(`(id-at-commonName=${cn}`))
+      )
+        continue;
+      out.push(`frame ${i + 1}: ${line}`);
+    }
+  });
+  return { differences: out, same };
+}
+
 const join = (xs: readonly (number | string)[]) => xs.join(',');
 const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
@@ -169,6 +264,10 @@ function theirs(fields: string[]): { row: Row; info: string } {
 interface Compared {
   /** Frames with our application layer. */
   readonly app: number;
+  /** Tree lines of ours that tshark does not print (see OUR_WORDS). */
+  readonly differences: string[];
+  /** Tree lines of ours that tshark prints word for word. */
+  readonly same: number;
   /** Values tshark found in the compared frames: `http2.type=4`, `tls.handshake.type=11`. */
   readonly seen: Set<string>;
   /** HTTP/2 frames where tshark read on from a frame it had followed (not compared). */
@@ -179,6 +278,8 @@ async function compare(spec: ScenarioSpec): Promise<Compared> {
   let app = 0;
   const seen = new Set<string>();
   const skipped: string[] = [];
+  const differences: string[] = [];
+  let same = 0;
   for (const link of await captureLinks(spec)) {
     const path = writeTempPcap(
       concatBytes(link.chunks),
@@ -186,6 +287,9 @@ async function compare(spec: ScenarioSpec): Promise<Compared> {
     );
     const rows = tsharkFields(path, COLUMNS, undefined, NO_REASSEMBLY);
     expect(rows.length).toBe(link.frames.length);
+    const trees = treeDifferences(link.frames, tsharkTrees(path, NO_REASSEMBLY));
+    differences.push(...trees.differences.map((d) => `${link.name} ${d}`));
+    same += trees.same;
     rows.forEach((fields, i) => {
       const t = theirs(fields);
       const o = ours(link.frames[i]!);
@@ -215,7 +319,7 @@ async function compare(spec: ScenarioSpec): Promise<Compared> {
         for (const v of want[c]!.split(',')) if (v !== '') seen.add(`${c}=${v}`);
     });
   }
-  return { app, seen, skipped };
+  return { app, seen, skipped, differences, same };
 }
 
 const seenOf = (r: Compared, column: string) =>
@@ -228,6 +332,8 @@ describe.skipIf(!hasTshark())('our TLS, HTTP and HTTP/2 layers agree with tshark
   it('the HTTPS tour: TLS 1.3 ClientHello (SNI, suites, extensions), ServerHello, encrypted records', async () => {
     const r = await compare(exampleSpec('tour'));
     expect(r.app).toBeGreaterThan(100);
+    expect(r.differences).toEqual([]);
+    expect(r.same).toBeGreaterThan(5 * r.app);
     // Without keys only the hellos are readable in TLS 1.3.
     expect(seenOf(r, 'tls.handshake.type')).toEqual(['1', '2']);
   });
@@ -235,12 +341,16 @@ describe.skipIf(!hasTshark())('our TLS, HTTP and HTTP/2 layers agree with tshark
   it('the plain-HTTP tour: requests and responses', async () => {
     const r = await compare(exampleSpec('tour-http'));
     expect(r.app).toBeGreaterThan(20);
+    expect(r.differences).toEqual([]);
+    expect(r.same).toBeGreaterThan(5 * r.app);
     expect([seenOf(r, 'http.request.method'), seenOf(r, 'http.response.code')]).toEqual([['GET'], ['200']]);
   });
 
   it('the plain-HTTP tour over h2c: the preface, SETTINGS, HEADERS, DATA, WINDOW_UPDATE, GOAWAY', async () => {
     const r = await compare(h2cTour());
     expect(r.app).toBeGreaterThan(20);
+    expect(r.differences).toEqual([]);
+    expect(r.same).toBeGreaterThan(5 * r.app);
     // DATA, HEADERS, SETTINGS, GOAWAY, WINDOW_UPDATE.
     expect(seenOf(r, 'http2.type')).toEqual(['0', '1', '4', '7', '8']);
     expect(r.skipped.length).toBeGreaterThan(0);
@@ -249,6 +359,8 @@ describe.skipIf(!hasTshark())('our TLS, HTTP and HTTP/2 layers agree with tshark
   it('TLS 1.2: ECDHE and RSA key exchange, CertificateRequest, a handshake_failure alert', async () => {
     const r = await compare(TLS12);
     expect(r.app).toBeGreaterThan(20);
+    expect(r.differences).toEqual([]);
+    expect(r.same).toBeGreaterThan(5 * r.app);
     // ClientHello, ServerHello, Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone, ClientKeyExchange.
     expect(seenOf(r, 'tls.handshake.type')).toEqual(['1', '11', '12', '13', '14', '16', '2']);
     expect(seenOf(r, 'tls.alert_message.desc')).toEqual(['40']);

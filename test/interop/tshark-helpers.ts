@@ -71,6 +71,21 @@ export function tsharkFields(
   return lines(runTshark(args)).map((line) => line.split('\t'));
 }
 
+/** `tshark -V` for the whole file: each frame's detail tree, as text, by frame number (1-based). */
+export function tsharkTrees(pcapPath: string, options: readonly string[] = []): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  let tree: string[] = [];
+  for (const line of lines(runTshark([...options, '-r', pcapPath, '-V']))) {
+    const m = /^Frame (\d+): /.exec(line);
+    if (m) {
+      tree = [];
+      out.set(Number(m[1]), tree);
+    }
+    tree.push(line);
+  }
+  return out;
+}
+
 export interface TsharkExpertInfo {
   /** frame.number, 1-based. */
   readonly frame: number;

@@ -74,8 +74,9 @@ describe('the HTTP/2 layer', () => {
     ]);
     expect(settings.slice(5).map((f) => [f.name, ...where(f)!])).toEqual([
       ['Settings - Max concurrent streams', '100', 87, 6],
-      ['Settings - Initial window size', '1048576', 93, 6],
-      ['Settings - Enable push', '0', 99, 6],
+      // Wireshark's words, "Windows" and all (tshark -G values, http2.settings.id).
+      ['Settings - Initial Windows size', '1048576', 93, 6],
+      ['Settings - Enable PUSH', '0', 99, 6],
     ]);
     expect(where(findField(l.fields[2]!.children!, 'Window Size Increment'))).toEqual(['983041', 114, 4]);
     expect(l.decoded).toEqual({
@@ -100,12 +101,13 @@ describe('the HTTP/2 layer', () => {
     expect(d.info).toBe('HEADERS[1]');
     const f = h2(d).fields[0]!;
     const flags = fieldAt(h2(d), 'Stream', 'Flags');
-    expect(flags.value).toBe('0x25, End Stream, End Headers, Priority');
+    // Highest bit first, as Wireshark lists them.
+    expect(flags.value).toBe('0x25, Priority, End Headers, End Stream');
     expect(flags.children!.map((c) => `${c.name}: ${c.value}`)).toEqual([
-      'End Stream: True',
-      'End Headers: True',
-      'Padded: False',
       'Priority: True',
+      'Padded: False',
+      'End Headers: True',
+      'End Stream: True',
     ]);
     expect(findField(f.children!, 'Exclusive')!.value).toBe('True');
     expect(findField(f.children!, 'Weight')!.value).toBe('255');

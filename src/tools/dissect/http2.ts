@@ -33,24 +33,27 @@ import { toHex } from '../../bytes/hex.ts';
 import type { DissectionBuilder } from './builder.ts';
 import { type Field, field, hex, type Http2FrameView } from './types.ts';
 
-/** The flags each frame type defines (RFC 9113 §6), with Wireshark's names. */
+/**
+ * The flags each frame type defines (RFC 9113 §6), with Wireshark's names, highest bit
+ * first as Wireshark lists them (`0x05, End Headers, End Stream`).
+ */
 const FLAGS: Record<number, readonly (readonly [number, string])[]> = {
   [FrameType.DATA]: [
-    [Flag.END_STREAM, 'End Stream'],
     [Flag.PADDED, 'Padded'],
+    [Flag.END_STREAM, 'End Stream'],
   ],
   [FrameType.HEADERS]: [
-    [Flag.END_STREAM, 'End Stream'],
-    [Flag.END_HEADERS, 'End Headers'],
-    [Flag.PADDED, 'Padded'],
     [Flag.PRIORITY, 'Priority'],
+    [Flag.PADDED, 'Padded'],
+    [Flag.END_HEADERS, 'End Headers'],
+    [Flag.END_STREAM, 'End Stream'],
   ],
   [FrameType.PRIORITY]: [],
   [FrameType.RST_STREAM]: [],
   [FrameType.SETTINGS]: [[Flag.ACK, 'ACK']],
   [FrameType.PUSH_PROMISE]: [
-    [Flag.END_HEADERS, 'End Headers'],
     [Flag.PADDED, 'Padded'],
+    [Flag.END_HEADERS, 'End Headers'],
   ],
   [FrameType.PING]: [[Flag.ACK, 'ACK']],
   [FrameType.GOAWAY]: [],
@@ -73,13 +76,18 @@ const FIXED_LENGTH: Record<number, number> = {
   [FrameType.WINDOW_UPDATE]: 4,
 };
 
-/** `SETTINGS_MAX_CONCURRENT_STREAMS` → `Max concurrent streams`, as Wireshark words it. */
-const SETTING_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(SettingId).map(([name, id]) => {
-    const words = name.toLowerCase().replace(/_/g, ' ').replace('rfc7540', 'RFC 7540');
-    return [id, words[0]!.toUpperCase() + words.slice(1)];
-  }),
-);
+/** The settings in Wireshark's words (`tshark -G values`, http2.settings.id), spelling and all. */
+const SETTING_NAMES: Record<number, string> = {
+  [SettingId.HEADER_TABLE_SIZE]: 'Header table size',
+  [SettingId.ENABLE_PUSH]: 'Enable PUSH',
+  [SettingId.MAX_CONCURRENT_STREAMS]: 'Max concurrent streams',
+  [SettingId.INITIAL_WINDOW_SIZE]: 'Initial Windows size',
+  [SettingId.MAX_FRAME_SIZE]: 'Max frame size',
+  [SettingId.MAX_HEADER_LIST_SIZE]: 'Max header list size',
+  [SettingId.ENABLE_CONNECT_PROTOCOL]: 'Extended CONNECT',
+  // RFC 9218 §2.1, which tshark 4.0 does not know.
+  [SettingId.NO_RFC7540_PRIORITIES]: 'No RFC 7540 priorities',
+};
 
 /** Whether a plausible frame header starts at `at` (see the module comment). */
 function plausibleHeader(f: Uint8Array, at: number): boolean {
@@ -203,9 +211,9 @@ function payloadFields(f: Uint8Array, x: Http2FrameView, problems: string[]): Fi
       return [field('Error', `${errorCodeName(frame.errorCode)} (${frame.errorCode})`, at, 4)];
     case 'SETTINGS':
       return frame.settings.map(([id, value], i) =>
-        field(`Settings - ${SETTING_NAMES[id] ?? `Unknown (${hex(id, 4)})`}`, value, at + 6 * i, 6, [
+        field(`Settings - ${SETTING_NAMES[id] ?? `Unknown (${id})`}`, value, at + 6 * i, 6, [
           field('Settings Identifier', `${SETTING_NAMES[id] ?? 'Unknown'} (${id})`, at + 6 * i, 2),
-          field('Value', value, at + 6 * i + 2, 4),
+          field(SETTING_NAMES[id] ?? 'Unknown Settings', value, at + 6 * i + 2, 4),
         ]),
       );
     case 'PUSH_PROMISE': {

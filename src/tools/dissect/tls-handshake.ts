@@ -73,11 +73,13 @@ function certificateFields(f: Uint8Array, body: number, present: number): Field[
   }
   const count = certs.length / 2;
   const here = Math.min(listLength, present - 3);
-  const what = `${count} certificate${count === 1 ? '' : 's'}${here < listLength ? ' begin in this segment' : ''}`;
-  return [
-    field('Certificates Length', listLength, body, 3),
-    field('Certificates', `(${listLength} bytes, ${what})`, body + 3, here, certs),
-  ];
+  // Wireshark's words for a whole list; a cut one says how many certificates it begins.
+  const what =
+    here < listLength ? `, ${count} certificate${count === 1 ? '' : 's'} begin in this segment` : '';
+  const length = field('Certificates Length', listLength, body, 3);
+  // An empty list (a client without a certificate) is only its length, as in Wireshark.
+  if (listLength === 0) return [length];
+  return [length, field('Certificates', `(${listLength} bytes${what})`, body + 3, here, certs)];
 }
 
 function serverKeyExchangeFields(f: Uint8Array, body: Uint8Array, problems: string[]): Field[] {
@@ -140,8 +142,12 @@ function clientKeyExchangeFields(f: Uint8Array, body: Uint8Array, problems: stri
   ];
 }
 
+/** `rsa_sign` → `RSA Sign`, as Wireshark names the certificate types. */
 const CERTIFICATE_TYPE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(CertificateType).map(([name, code]) => [code, name]),
+  Object.entries(CertificateType).map(([name, code]) => {
+    const [algorithm, ...rest] = name.split('_');
+    return [code, [algorithm!.toUpperCase(), ...rest.map((w) => w[0]!.toUpperCase() + w.slice(1))].join(' ')];
+  }),
 );
 
 function certificateRequestFields(f: Uint8Array, body: Uint8Array, problems: string[]): Field[] {
@@ -173,7 +179,7 @@ function certificateRequestFields(f: Uint8Array, body: Uint8Array, problems: str
       ),
     ),
     field('Distinguished Names Length', u16(f, dnAt), dnAt, 2),
-    field('Distinguished Names', `(${cr.authorities.length} names)`, dnAt + 2, u16(f, dnAt)),
+    field('Distinguished Names', `(${u16(f, dnAt)} bytes)`, dnAt + 2, u16(f, dnAt)),
   ];
 }
 

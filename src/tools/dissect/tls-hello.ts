@@ -199,7 +199,7 @@ function extensionBody(f: Uint8Array, e: RawExtension, side: Side, problems: str
         field('EC point formats Length', list.length, at, 1),
         field(
           'Elliptic curves point formats',
-          plural(list.length, 'format', 'formats'),
+          `(${list.length})`,
           at + 1,
           list.length,
           list.map((p, i) =>

@@ -201,9 +201,7 @@ function recordField(f: Uint8Array, r: TlsRecordView, problems: string[]): Field
   } else if (r.type === HANDSHAKE) {
     if (r.handshakes.length === 0) {
       heading = 'Handshake Protocol: Encrypted Handshake Message';
-      children.push(
-        field('Handshake Protocol', `Encrypted Handshake Message, ${r.length} bytes`, body, r.present),
-      );
+      children.push(field('Handshake Protocol', 'Encrypted Handshake Message', body, r.present));
     } else {
       const names = recordNames(r);
       heading = `Handshake Protocol: ${names.length > 1 ? 'Multiple Handshake Messages' : names[0]}`;
