@@ -137,6 +137,43 @@ describe.skipIf(!available)('the web lab in Chromium', () => {
     expect(await page.textContent('.pkt-tree')).toContain('Flags: 0x002 (SYN)');
   });
 
+  it('decodes the tour’s first application message field by field, its bytes marked in the hex', async () => {
+    await page.click('[role=tab][data-tab=packets]');
+    await page.fill(
+      'input.filter',
+      '(tls.handshake.type == 1 || http.request.method == "GET") && frame.iface == "laptop:eth0"',
+    );
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction(() =>
+      /^[1-9]\d* of/.test(document.querySelector('.count')?.textContent ?? ''),
+    );
+    // Follow keeps the newest in view: turn it off and go to the first match.
+    await page.uncheck('#pkt-follow');
+    await page.$eval('.vlist-scroller', (el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await page.click('.vlist-row[data-row="0"]');
+    await page.waitForSelector('.pkt-layer');
+    const layers = await page.$$eval('.pkt-layer summary', (els) => els.map((e) => e.textContent));
+    expect(layers[3]).toMatch(/^(Transport Layer Security|Hypertext Transfer Protocol)$/);
+    const https = layers[3] === 'Transport Layer Security';
+    // The ClientHello's SNI, or the request's Host header: the host name the browser asked for.
+    await page.click(
+      `.pkt-field:has-text("${https ? 'Server Name: www.example.com' : 'Host: www.example.com'}")`,
+    );
+    const marked = await page.$$eval('.pkt-hex mark', (els) => els.map((e) => e.textContent ?? ''));
+    expect(marked.filter((m) => m.length === 1).join('')).toBe(
+      https ? 'www.example.com' : 'Host: www.example.com\r\n'.replace(/[\r\n]/g, '.'),
+    );
+    if (https)
+      expect(await page.textContent('.pkt-tree')).toContain('Cipher Suite: TLS_AES_128_GCM_SHA256 (0x1301)');
+    else expect(await page.textContent('.pkt-tree')).toContain('Request Method: GET');
+    await shot(page, '03b-packet-tls-or-http-fields');
+    await page.fill('input.filter', '');
+    await page.press('input.filter', 'Enter');
+  });
+
   it('runs a scenario file typed into the editor: one connection, its close and TIME-WAIT', async () => {
     const p = await openTour(lab);
     await p.click('[role=tab][data-tab=library]');
