@@ -5,7 +5,9 @@
  * chain (what `netlab pki issue` writes); the key file a PKCS #8, PKCS #1 or SEC 1 key.
  *
  * With `clientCa` it asks for client certificates (mutual TLS) and checks them against that
- * CA file; `keyLogFile` appends NSS key log lines, for Wireshark.
+ * CA file; `keyLogFile` appends NSS key log lines, for Wireshark. A `trace` bus gets the
+ * TLS layer's events ('tls.established' with the version, suite and group each client
+ * got; 'tls.failed') as well as the HTTP server's, under the same node name.
  *
  * Limits: a handshake must finish within `handshakeTimeoutMs` (10 s), and at most
  * `maxHandshakes` (256) run at once — the HTTP server's own limits apply after that.
@@ -15,6 +17,7 @@ import type { HttpServer, HttpServerOptions } from '../application/http/http-ser
 import type { Router, HttpHandler } from '../application/http/router.ts';
 import { type Certificate, parseCertificatesPem } from '../application/pki/certificate.ts';
 import { keyMatches, parsePrivateKeyPem, type PrivateKey } from '../application/pki/keys.ts';
+import type { TraceTarget } from '../application/pki/trace-events.ts';
 import { TrustStore } from '../application/pki/trust-store.ts';
 import type { CipherSuiteName } from '../application/tls/cipher-suites.ts';
 import type { TlsVersion } from '../application/tls/code-points.ts';
@@ -23,6 +26,7 @@ import { type TlsAcceptOptions, type TlsStream, tlsAccept } from '../application
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
 import { MILLISECOND } from '../sim/time.ts';
+import type { TraceBus } from '../sim/trace.ts';
 import { listenNet, type NetStream } from './net-stream.ts';
 import { realHttpServer } from './http-server.ts';
 import { realClock } from './real-clock.ts';
@@ -91,6 +95,16 @@ export function loadTrustStore(file: string): TrustStore {
   return new TrustStore(file, roots);
 }
 
+/** The TLS layer's view of a trace bus: events stamped with the host's clock. */
+function traceTarget(trace: TraceBus): TraceTarget {
+  return {
+    trace,
+    get now() {
+      return realClock.now();
+    },
+  };
+}
+
 /** Accepts TLS then serves HTTP, counting handshakes; `settled` runs once the handshake is over. */
 class HttpsCounting {
   constructor(
@@ -152,6 +166,7 @@ export async function serveHttps(options: ServeHttpsOptions): Promise<HttpsServe
         }
       : {}),
     ...(keyLogFile ? { keyLog: (line: string) => appendFileSync(keyLogFile, `${line}\n`) } : {}),
+    ...(rest.trace ? { trace: traceTarget(rest.trace), node: server.node } : {}),
     clock: realClock,
     handshakeTimeout: (handshakeTimeoutMs ?? 10_000) * MILLISECOND,
   };
