@@ -64,6 +64,12 @@ export interface H2ServerHandle {
   readonly protocol: 'h2' | 'h2c';
   /** Connections accepted so far. */
   readonly connections: number;
+  /**
+   * The HTTP/2 connections open now. Each one's `conn.remoteSettings` is what its client
+   * announced in SETTINGS (RFC 9113 §6.5.2): how a test sees, say, a browser's
+   * SETTINGS_ENABLE_PUSH = 0, which is why no PUSH_PROMISE goes to it.
+   */
+  readonly open: readonly Http2ServerConnection[];
   /** Stops listening and closes every connection. */
   close(): Promise<void>;
 }
@@ -187,6 +193,9 @@ export async function serveH2(options: ServeH2Options): Promise<H2ServerHandle> 
     protocol: cleartext ? 'h2c' : 'h2',
     get connections() {
       return count;
+    },
+    get open() {
+      return [...live];
     },
     close: () =>
       new Promise<void>((done) => {
