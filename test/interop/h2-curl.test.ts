@@ -37,6 +37,12 @@ const normalise = (lines: readonly string[]) =>
     l.replace(/easy handle 0x[0-9a-f]+/, 'easy handle 0x…').replace(/host: 0x[0-9a-f]+/, 'host: 0x…'),
   );
 
+/** The upload's lines, and the others, each in their order. */
+function uploadApart(lines: readonly string[]): [string[], string[]] {
+  const upload = (l: string) => l.startsWith('} [') || l === '* We are completely uploaded and fine';
+  return [lines.filter(upload), lines.filter((l) => !upload(l))];
+}
+
 describe.skipIf(!curlOk)('netlab curl --http2 prints what curl 7.88.1 prints', () => {
   let server: H2ServerHandle;
   let base: string;
@@ -70,7 +76,13 @@ describe.skipIf(!curlOk)('netlab curl --http2 prints what curl 7.88.1 prints', (
         http2PriorKnowledge: true,
         ...options,
       });
-      expect(normalise(engine.stderr)).toEqual(normalise(real.stderr));
+      // The upload's lines ("} [7 bytes data]", "We are completely uploaded and fine") come
+      // before or after the 405's when the server answers on the request's HEADERS: that
+      // depends on which reaches curl first on a loaded machine, so they are compared apart.
+      const [engineUpload, engineRest] = uploadApart(normalise(engine.stderr));
+      const [realUpload, realRest] = uploadApart(normalise(real.stderr));
+      expect(engineRest).toEqual(realRest);
+      expect(engineUpload).toEqual(realUpload);
       expect(Buffer.from(engine.stdout).toString('utf8')).toBe(real.stdout.toString('utf8'));
       expect(engine.exitCode).toBe(real.code);
     });
