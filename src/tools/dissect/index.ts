@@ -3,13 +3,16 @@
  * [> DNS] | TCP [> DNS | HTTP | HTTP2 | TLS]) with every field located in the bytes, and
  * the packet list's summary. Never throws: truncated or malformed bytes give a layer with
  * a `problem`, as Wireshark marks them. Above TCP each segment is dissected alone (no
- * reassembly); tcp-payload.ts says how the protocol is chosen.
+ * reassembly); tcp-payload.ts says how the protocol is chosen. With a key log, a TLS
+ * connection's records are reassembled and decrypted (tls-decrypt/), and
+ * `dissectDecrypted` adds what they hide (tls-decrypted.ts).
  */
 import { DissectionBuilder } from './builder.ts';
 import { dissectEthernet } from './ethernet.ts';
 import type { Dissection } from './types.ts';
 
 export type {
+  DataSource,
   Decoded,
   Dissection,
   Field,
@@ -21,6 +24,7 @@ export type {
   TlsRecordView,
 } from './types.ts';
 export { tcpFlagNames } from './tcp.ts';
+export { type DecryptedSession, dissectDecrypted } from './tls-decrypted.ts';
 export { type AppProtocol, appProtocolOf, decodeTcpPayload } from './tcp-payload.ts';
 
 export function dissect(frame: Uint8Array): Dissection {

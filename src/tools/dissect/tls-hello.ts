@@ -213,7 +213,7 @@ function extensionBody(f: Uint8Array, e: RawExtension, side: Side, problems: str
   }
 }
 
-function extensionFields(
+export function extensionFields(
   f: Uint8Array,
   list: readonly RawExtension[],
   side: Side,

@@ -131,7 +131,7 @@ export function decodeTls(f: Uint8Array, from: number, end: number): TlsDecoded 
   return serverName === undefined ? { records, trailing } : { records, trailing, serverName };
 }
 
-function levelName(level: number): string {
+export function levelName(level: number): string {
   return level === 1 ? 'Warning' : level === 2 ? 'Fatal' : `Unknown (${level})`;
 }
 

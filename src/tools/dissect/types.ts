@@ -28,6 +28,18 @@ export interface Layer {
   readonly problem?: string;
   /** The layer's values, for consumers that print their own summaries (tcpdump). */
   readonly decoded?: Decoded;
+  /**
+   * Which bytes the offsets of the layer and its fields are in: an index into the
+   * dissection's `sources` (decrypted TLS), or absent for the frame itself.
+   */
+  readonly source?: number;
+}
+
+/** Bytes that are not in the frame but were made from it: Wireshark's "Decrypted TLS" tab. */
+export interface DataSource {
+  /** `Decrypted TLS (40 bytes)`. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
 }
 
 /** Structured values of the layers that summaries need. */
@@ -185,6 +197,8 @@ export interface Dissection {
   /** The highest protocol decoded. */
   readonly protocol: string;
   readonly info: string;
+  /** Bytes the layers with a `source` point into (none without decryption). */
+  readonly sources?: readonly DataSource[];
 }
 
 /** A field for `length` bytes at `offset`. */
