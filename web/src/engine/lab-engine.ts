@@ -27,7 +27,7 @@ import { PointToPointLink } from '../../../src/link/point-to-point.ts';
 import { yieldToHost } from '../../../src/sim/macrotask.ts';
 import type { Simulator } from '../../../src/sim/simulator.ts';
 import type { TraceEvent } from '../../../src/sim/trace.ts';
-import { dissect } from '../../../src/tools/dissect/index.ts';
+import { type Dissection, dissect, dissectDecrypted } from '../../../src/tools/dissect/index.ts';
 import type { Job, OutputLine } from '../../../src/tools/shell/shell.ts';
 import { PcapWriter } from '../../../src/tools/capture/pcap-writer.ts';
 import { ChartCollector } from './charts.ts';
@@ -41,11 +41,13 @@ import { emptyFields, readPacketFields } from './packet-fields.ts';
 import { PacketStore, type PacketStoreLimits } from './packet-store.ts';
 import { SequenceBuilder } from './sequence.ts';
 import { nodeTables, type NodeTable, tablesMutate } from './tables.ts';
+import { TlsConnections } from './tls-connections.ts';
 import { describeTopology, type Topology } from './topology.ts';
 // Every layer's trace events, so `e.type` narrows for them here.
 import '../../../src/link/trace-events.ts';
 import '../../../src/internet/trace-events.ts';
 import '../../../src/transport/trace-events.ts';
+import '../../../src/application/tls/trace-events.ts';
 
 /** Where in a run something happened: replaying to the same position reaches the same state. */
 export interface Position {
@@ -129,6 +131,8 @@ export interface EngineOptions {
   readonly onTrace?: (e: TraceEvent) => void;
   /** Called with every output line as it is printed (besides the engine's own queue). */
   readonly onOutput?: (line: OutputLine) => void;
+  /** Decrypt TLS with the run's key log in the list and the inspector. Default true. */
+  readonly decryptTls?: boolean;
 }
 
 const FLIGHTS_PER_DRAIN = 1500;
@@ -138,6 +142,10 @@ export class LabEngine {
   readonly run: ScenarioRun;
   readonly topology: Topology;
   readonly capture: PacketStore;
+  /** The run's key log and the capture's TLS connections decrypted with it. */
+  readonly tls: TlsConnections;
+  /** Whether the list and the inspector show what the key log decrypts (an eavesdropper's view when off). */
+  decryptTls: boolean;
   readonly sequence: SequenceBuilder;
   readonly charts: ChartCollector;
   readonly journal: JournalEntry[] = [];
@@ -187,6 +195,8 @@ export class LabEngine {
     const network = this.run.network;
     this.topology = describeTopology(network);
     this.capture = new PacketStore(options.capture);
+    this.tls = new TlsConnections(this.capture, (iface) => this.ifaceLink[iface] ?? -1);
+    this.decryptTls = options.decryptTls ?? true;
     for (const n of network.nodes()) {
       for (const d of n.devices) {
         this.ifaceIds.set(d.label, this.ifaceLabels.length);
@@ -553,9 +563,34 @@ export class LabEngine {
     return -1;
   }
 
-  row(i: number): PacketRow {
+  /** Packet `i` dissected, with what the key log decrypts when decryption is on. */
+  dissection(i: number): Dissection {
     const frame = this.capture.frame(i);
-    const d = dissect(frame);
+    const tls = this.decryptTls ? this.tls.forPacket(i) : undefined;
+    return tls === undefined ? dissect(frame) : dissectDecrypted(frame, tls.records, tls.session);
+  }
+
+  /** The inspector's view of packet `i`: its row, layers, a copy of its bytes and of the decrypted ones. */
+  inspect(i: number): {
+    row: PacketRow;
+    layers: Dissection['layers'];
+    bytes: Uint8Array;
+    sources: { name: string; bytes: Uint8Array }[];
+  } {
+    const d = this.dissection(i);
+    return {
+      row: this.rowFrom(i, d),
+      layers: d.layers,
+      bytes: this.capture.frame(i).slice(),
+      sources: (d.sources ?? []).map((s) => ({ name: s.name, bytes: s.bytes.slice() })),
+    };
+  }
+
+  row(i: number): PacketRow {
+    return this.rowFrom(i, this.dissection(i));
+  }
+
+  private rowFrom(i: number, d: Dissection): PacketRow {
     return {
       index: i,
       time: this.capture.time(i),
@@ -672,6 +707,7 @@ export class LabEngine {
     const dirty = () => {
       this.stateDirty = true;
     };
+    trace.on('tls.keylog', (e) => this.tls.addKeyLogLine(e.line));
     trace.on('link.state', dirty);
     trace.on('link.iface', dirty);
     trace.on('node.state', dirty);

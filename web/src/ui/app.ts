@@ -169,6 +169,11 @@ export class App {
       'div',
       { class: 'downloads', role: 'group', 'aria-label': t('app.downloads') },
       h('button', { type: 'button', onclick: () => void this.downloadPcap() }, `⬇ ${t('app.pcap')}`),
+      h(
+        'button',
+        { type: 'button', class: 'download-keylog', onclick: () => void this.downloadKeyLog() },
+        `⬇ ${t('app.keylog')}`,
+      ),
       h('button', { type: 'button', onclick: () => void this.downloadTrace() }, `⬇ ${t('app.trace')}`),
     );
     const splitter = h('div', {
@@ -284,6 +289,17 @@ export class App {
     const r = await this.client.request({ type: 'pcap' });
     download(`${name}.pcap`, r.chunks as BlobPart[], 'application/vnd.tcpdump.pcap');
     if (!r.complete) this.showNotice(t('app.pcapPartial', { n: r.packets }));
+  }
+
+  /** The run's NSS key log beside its pcap: `tshark -r tour.pcap -o tls.keylog_file:tour.keylog`. */
+  private async downloadKeyLog(): Promise<void> {
+    const name = this.ctx.scenario?.name ?? 'netlab';
+    const r = await this.client.request({ type: 'keylog' });
+    if (r.lines === 0) {
+      this.showNotice(t('app.keylogEmpty'));
+      return;
+    }
+    download(`${name}.keylog`, [r.text], 'text/plain');
   }
 
   private async downloadTrace(): Promise<void> {

@@ -5,6 +5,13 @@
  * IPv4 > TCP ...) with every field, beside the hex and ASCII of the frame in which the
  * selected field's bytes are highlighted. The list is virtualised (virtual-list.ts).
  *
+ * With "Decrypt TLS with the run's keys" on (the default), TLS connections are decrypted
+ * with the run's key log as Wireshark does with one: the list's Protocol and Info say
+ * what the records hide (`HTTP  GET / HTTP/1.1`), and the decode goes on under TLS to
+ * HTTP. Decrypted bytes are not in the frame: they get hex tabs of their own beside the
+ * frame's ("Decrypted TLS (N bytes)", Wireshark's tabs), and a decrypted field marks its
+ * bytes in its record's tab. Off, the capture is what an eavesdropper sees.
+ *
  * The filter box turns green for a valid filter and red, with the reason, for a bad one
  * (display-filter.ts has the language). "Follow" keeps the newest packet in view while
  * the capture grows; scrolling or selecting a packet turns it off.
@@ -28,7 +35,11 @@ export class PacketsView {
   private readonly follow: HTMLInputElement;
   private readonly tree: HTMLElement;
   private readonly hex: HTMLElement;
+  private readonly hexTabs: HTMLElement;
+  private readonly decrypt: HTMLInputElement;
   private detail: PacketDetail | null = null;
+  /** Whose bytes the hex shows: -1 the frame, else a decrypted record (`Layer.source`). */
+  private hexSource = -1;
   private filterTimer = 0;
   private appliedFilter = '';
 
@@ -99,6 +110,9 @@ export class PacketsView {
       h('p', { class: 'muted' }, t('pkt.none')),
     );
     this.hex = h('pre', { class: 'pkt-hex', 'aria-label': t('pkt.bytes') });
+    this.hexTabs = h('div', { class: 'pkt-hex-tabs', role: 'tablist', 'aria-label': t('pkt.bytes') });
+    this.decrypt = h('input', { type: 'checkbox', checked: true, id: 'pkt-decrypt' });
+    this.decrypt.addEventListener('change', () => void this.setDecrypt(this.decrypt.checked));
     this.element = h(
       'div',
       { class: 'packets' },
@@ -109,6 +123,7 @@ export class PacketsView {
         names,
         h('button', { type: 'button', onclick: () => void this.applyFilter() }, t('pkt.apply')),
         h('label', { class: 'check' }, this.follow, t('pkt.follow')),
+        h('label', { class: 'check', title: t('pkt.decryptHint') }, this.decrypt, t('pkt.decrypt')),
         this.countLabel,
         this.filterError,
       ),
@@ -116,7 +131,12 @@ export class PacketsView {
         'div',
         { class: 'pkt-body' },
         this.list.element,
-        h('div', { class: 'pkt-detail' }, this.tree, this.hex),
+        h(
+          'div',
+          { class: 'pkt-detail' },
+          this.tree,
+          h('div', { class: 'pkt-bytes' }, this.hexTabs, this.hex),
+        ),
       ),
     );
     ctx.showPacket.on((index) => void this.reveal(index));
@@ -136,8 +156,22 @@ export class PacketsView {
     if (dropped > 0) this.countLabel.textContent += ` — ${t('pkt.full', { n: fmt.count(dropped) })}`;
   }
 
+  /** Turns decryption on or off: the rows on screen and the open packet are fetched again. */
+  private async setDecrypt(on: boolean): Promise<void> {
+    await this.ctx.client.request({ type: 'decrypt', on });
+    const open = this.detail?.row.index;
+    this.list.reset(this.ctx.lastTick?.visible ?? 0);
+    if (open !== undefined) {
+      const { row } = await this.ctx.client.request({ type: 'rowOf', packet: open });
+      if (row >= 0) this.list.select(row);
+      await this.showDetail(open);
+    }
+  }
+
   reset(): void {
     this.detail = null;
+    this.hexSource = -1;
+    this.hexTabs.replaceChildren();
     this.list.reset(this.ctx.lastTick?.visible ?? 0);
     replaceChildren(this.tree, h('p', { class: 'muted' }, t('pkt.none')));
     this.hex.replaceChildren();
@@ -197,15 +231,44 @@ export class PacketsView {
       ),
       d.layers.map((l) => this.layer(l)),
     );
+    this.hexSource = -1;
+    this.renderTabs();
     this.renderHex(d.bytes, -1, 0);
   }
 
+  /** Tabs under the hex: the frame, and each decrypted record (only when there are some). */
+  private renderTabs(): void {
+    const d = this.detail;
+    if (!d || d.sources.length === 0) {
+      this.hexTabs.replaceChildren();
+      return;
+    }
+    const tab = (source: number, label: string) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          class: 'pkt-hex-tab',
+          'aria-selected': String(source === this.hexSource),
+          'data-source': source,
+          onclick: () => this.highlight(source, -1, 0),
+        },
+        label,
+      );
+    replaceChildren(this.hexTabs, [
+      tab(-1, t('pkt.frameBytes', { n: d.bytes.length })),
+      ...d.sources.map((s, i) => tab(i, s.name)),
+    ]);
+  }
+
   private layer(l: Layer): HTMLElement {
+    const source = l.source ?? -1;
     const summary = h(
       'summary',
       {
-        onfocus: () => this.highlight(l.offset, l.length),
-        onmouseenter: () => this.highlight(l.offset, l.length),
+        onfocus: () => this.highlight(source, l.offset, l.length),
+        onmouseenter: () => this.highlight(source, l.offset, l.length),
       },
       l.title,
     );
@@ -217,12 +280,12 @@ export class PacketsView {
       h(
         'ul',
         null,
-        l.fields.map((f) => this.field(f)),
+        l.fields.map((f) => this.field(f, source)),
       ),
     );
   }
 
-  private field(f: Field): HTMLElement {
+  private field(f: Field, source: number): HTMLElement {
     const button = h(
       'button',
       {
@@ -230,12 +293,13 @@ export class PacketsView {
         class: 'pkt-field',
         'data-offset': f.offset,
         'data-length': f.length,
+        'data-source': source,
         onclick: (e: MouseEvent) => {
           for (const b of this.tree.querySelectorAll('.pkt-field.selected')) b.classList.remove('selected');
           (e.currentTarget as HTMLElement).classList.add('selected');
-          this.highlight(f.offset, f.length);
+          this.highlight(source, f.offset, f.length);
         },
-        onfocus: () => this.highlight(f.offset, f.length),
+        onfocus: () => this.highlight(source, f.offset, f.length),
       },
       `${f.name}: ${f.value}`,
     );
@@ -247,14 +311,23 @@ export class PacketsView {
         ? h(
             'ul',
             null,
-            f.children.map((c) => this.field(c)),
+            f.children.map((c) => this.field(c, source)),
           )
         : null,
     );
   }
 
-  private highlight(offset: number, length: number): void {
-    if (this.detail) this.renderHex(this.detail.bytes, offset, length);
+  private highlight(source: number, offset: number, length: number): void {
+    const d = this.detail;
+    if (!d) return;
+    const bytes = source < 0 ? d.bytes : d.sources[source]?.bytes;
+    if (bytes === undefined) return;
+    if (source !== this.hexSource) {
+      this.hexSource = source;
+      for (const b of this.hexTabs.querySelectorAll('.pkt-hex-tab'))
+        b.setAttribute('aria-selected', String(Number((b as HTMLElement).dataset.source) === source));
+    }
+    this.renderHex(bytes, offset, length);
   }
 
   /** Offset, 16 bytes in hex, the same in ASCII; bytes of the selected field marked. */

@@ -12,7 +12,6 @@
 import { NetlabError } from '../../../src/bytes/netlab-error.ts';
 import { formatProblem, parseScenario, ScenarioError } from '../../../src/lab/scenario/index.ts';
 import type { ScenarioSpec } from '../../../src/lab/scenario/spec.ts';
-import { dissect } from '../../../src/tools/dissect/index.ts';
 import type { TcpSeries } from '../engine/charts.ts';
 import { type EngineOptions, LabEngine, outputJson, traceJson } from '../engine/lab-engine.ts';
 import type { ChartData, Replies, Request, ScenarioInfo, Tick, WorkerMessage } from './protocol.ts';
@@ -112,8 +111,11 @@ function reloaded(reason: 'load' | 'reset' | 'seek'): void {
   sendTick();
 }
 
+/** "Decrypt TLS with the run's keys": kept across resets and jumps, which build new engines. */
+let decryptTls = true;
+
 function options(): EngineOptions {
-  return { seed };
+  return { seed, decryptTls };
 }
 
 function startPlaying(): void {
@@ -404,8 +406,15 @@ async function handle(request: Request): Promise<unknown> {
     case 'packet': {
       const e = need();
       if (!(request.index >= 0 && request.index < e.capture.count)) return null;
-      const bytes = e.capture.frame(request.index).slice();
-      return { row: e.row(request.index), layers: dissect(bytes).layers, bytes };
+      return e.inspect(request.index);
+    }
+    case 'decrypt':
+      decryptTls = request.on;
+      if (engine) engine.decryptTls = request.on;
+      return null;
+    case 'keylog': {
+      const e = need();
+      return { text: e.tls.keyLogText(), lines: e.tls.keyLogSize };
     }
     case 'tables':
       return exclusive(() => need().tables(request.node));
@@ -440,7 +449,10 @@ port.onmessage = (ev) => {
     (value) => {
       const transfer: Transferable[] = [];
       if (request.type === 'pcap') for (const c of (value as Replies['pcap']).chunks) transfer.push(c.buffer);
-      if (request.type === 'packet' && value) transfer.push((value as { bytes: Uint8Array }).bytes.buffer);
+      if (request.type === 'packet' && value) {
+        const d = value as Replies['packet'] & object;
+        transfer.push(d.bytes.buffer, ...d.sources.map((s) => s.bytes.buffer));
+      }
       post({ kind: 'reply', id, ok: true, value }, transfer);
     },
     (e: unknown) => {

@@ -60,6 +60,8 @@ export type Request =
     }
   | { readonly type: 'charts'; readonly links: readonly number[] | null; readonly tcp: string | null }
   | { readonly type: 'pcap' }
+  | { readonly type: 'keylog' }
+  | { readonly type: 'decrypt'; readonly on: boolean }
   | { readonly type: 'trace' };
 
 export type RequestType = Request['type'];
@@ -68,6 +70,8 @@ export interface PacketDetail {
   readonly row: PacketRow;
   readonly layers: readonly Layer[];
   readonly bytes: Uint8Array;
+  /** Decrypted TLS records (what layers with a `source` point into). */
+  readonly sources: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
 export interface ChartData {
@@ -114,6 +118,9 @@ export interface Replies {
   ladder: Diagram;
   charts: ChartData;
   pcap: { readonly chunks: Uint8Array[]; readonly packets: number; readonly complete: boolean };
+  /** The run's NSS key log (tour.keylog) so far. */
+  keylog: { readonly text: string; readonly lines: number };
+  decrypt: null;
   trace: { readonly chunks: string[]; readonly lines: number };
 }
 

@@ -1,0 +1,68 @@
+/**
+ * The web lab's TLS decryption, in Node: the engine collects the run's key log (the same
+ * lines the CLI writes to tour.keylog), and with it the tour's HTTPS packets read as HTTP
+ * in the list and the inspector; with decryption off they are Application Data again.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeyLogCollector } from '../../src/application/tls/key-log.ts';
+import { ScenarioRun } from '../../src/lab/run/scenario-run.ts';
+import { parseScenario } from '../../src/lab/scenario/index.ts';
+import { LabEngine } from '../../web/src/engine/lab-engine.ts';
+
+const spec = parseScenario(
+  readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'tour.yaml'), 'utf8'),
+  'examples/tour.yaml',
+).spec;
+
+describe('the web lab decrypts TLS with the run’s key log', async () => {
+  const e = new LabEngine(spec);
+  await e.advanceTo(e.duration);
+  const rows = e.rows(0, e.capture.count);
+  const get = rows.find((r) => r.protocol === 'HTTP' && r.info === 'GET / HTTP/1.1')!;
+
+  it('collects the key log the CLI writes', async () => {
+    const run = new ScenarioRun(spec);
+    const cli = new KeyLogCollector(run.sim.trace);
+    await run.run();
+    expect(e.tls.keyLogText()).toBe(cli.text());
+    expect(e.tls.keyLogSize).toBeGreaterThanOrEqual(5);
+    expect(e.tls.keyLogText()).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64}\n/);
+  });
+
+  it("shows the tour's first GET over TLS as HTTP, with its layers under TLS", () => {
+    expect(get).toBeDefined();
+    const d = e.inspect(get.index);
+    expect(d.layers.map((l) => l.protocol)).toEqual(['ETH', 'IPv4', 'TCP', 'TLS', 'TLS', 'HTTP']);
+    expect(d.sources).toHaveLength(1);
+    const text = new TextDecoder().decode(d.sources[0]!.bytes);
+    expect(text).toMatch(/^GET \/ HTTP\/1\.1\r\nHost: www\.example\.com\r\n/);
+    expect(d.sources[0]!.name).toBe(`Decrypted TLS (${d.sources[0]!.bytes.length} bytes)`);
+  });
+
+  it('names the encrypted handshake, and the responses', () => {
+    expect(
+      rows.some(
+        (r) =>
+          r.protocol === 'TLS' &&
+          r.info.includes('Encrypted Extensions, Certificate, Certificate Verify, Finished'),
+      ),
+    ).toBe(true);
+    expect(rows.some((r) => r.protocol === 'HTTP' && r.info.startsWith('HTTP/1.1 200 OK'))).toBe(true);
+    expect(rows.some((r) => r.info.includes('Application Data') && r.info.includes('Encrypted'))).toBe(false);
+  });
+
+  it('off, shows the capture as an eavesdropper sees it', () => {
+    e.decryptTls = false;
+    try {
+      const row = e.row(get.index);
+      expect([row.protocol, row.info]).toEqual(['TLS', 'Application Data']);
+      const d = e.inspect(get.index);
+      expect(d.layers.map((l) => l.protocol)).toEqual(['ETH', 'IPv4', 'TCP', 'TLS']);
+      expect(d.sources).toEqual([]);
+    } finally {
+      e.decryptTls = true;
+    }
+  });
+});
