@@ -49,6 +49,8 @@ export const MAX_CACHED_CONNECTIONS = 64;
 
 export class TlsConnections {
   private readonly keyLines: string[] = [];
+  /** Both ends of a connection log the same secrets: each line is kept once. */
+  private readonly keySeen = new Set<string>();
   private keyLog: KeyLog | undefined;
   private keyLogLines = 0;
   private indexedUpTo = 0;
@@ -66,15 +68,23 @@ export class TlsConnections {
   ) {}
 
   addKeyLogLine(line: string): void {
-    if (this.keyLines.length < KEY_LOG_MAX_LINES) this.keyLines.push(line);
-    else this.dropped++;
+    if (this.keySeen.has(line)) return;
+    if (this.keyLines.length >= KEY_LOG_MAX_LINES) {
+      this.dropped++;
+      return;
+    }
+    this.keySeen.add(line);
+    this.keyLines.push(line);
   }
 
   get keyLogSize(): number {
     return this.keyLines.length;
   }
 
-  /** The key log file (tour.keylog), as the CLI writes it. */
+  /**
+   * The key log file: every secret of the run once, in the order either end first logged
+   * it (the CLI's tour.keylog holds the same lines, as the laptop logged them).
+   */
   keyLogText(): string {
     return this.keyLines.length ? `${this.keyLines.join('\n')}\n` : '';
   }
