@@ -9,7 +9,7 @@ export const EN = {
   'app.downloads': 'Downloads',
   'app.pcap': 'pcap',
   'app.trace': 'trace',
-  'app.keylog': 'key log',
+  'app.keylog': 'keylog',
   'app.keylogEmpty': 'No TLS key log yet: the run has made no TLS connection so far.',
   'app.pcapPartial': 'The capture was full: the pcap holds the first {n} packets.',
   'app.tracePreparing': 'Preparing the trace (replaying the run)…',
