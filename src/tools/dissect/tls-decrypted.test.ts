@@ -3,6 +3,7 @@ import { dissectDecrypted } from './tls-decrypted.ts';
 import { decryptTlsConnection } from './tls-decrypt/decrypt.ts';
 import { exchange, frameOf, keyLogOf, REQUEST, segmentsOf } from './tls-decrypt/test-connection.ts';
 import type { Dissection, Field } from './types.ts';
+import { makePair, pump } from '../../application/tls/test-helpers.ts';
 
 const p = exchange({ alpn: ['http/1.1'] }, { alpn: ['http/1.1'] });
 const frames = segmentsOf(p.wire).map(frameOf);
@@ -87,6 +88,27 @@ describe('dissectDecrypted', () => {
     expect(y.layers.at(-1)!.problem).toMatch(
       /^no key: the key log has no CLIENT_HANDSHAKE_TRAFFIC_SECRET line/,
     );
+  });
+
+  it('reads application data as HTTP/2 when ALPN chose h2', () => {
+    const q = makePair({ alpn: ['h2'] }, { alpn: ['h2'] });
+    q.client.start();
+    pump(q);
+    // The client connection preface and an empty SETTINGS frame (RFC 9113 §3.4).
+    const preface = new TextEncoder().encode('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    q.client.write(Uint8Array.from([...preface, 0, 0, 0, 4, 0, 0, 0, 0, 0]));
+    pump(q);
+    const f = segmentsOf(q.wire).map(frameOf);
+    const dq = decryptTlsConnection(f, keyLogOf(q));
+    expect(dq.alpn).toBe('h2');
+    const last = f.length - 1;
+    const x = dissectDecrypted(
+      f[last]!,
+      dq.records.filter((r) => r.frame === last),
+      dq,
+    );
+    expect(x.layers.map((l) => l.protocol).slice(3)).toEqual(['TLS', 'TLS', 'HTTP2']);
+    expect([x.protocol, x.info]).toEqual(['HTTP2', 'Magic, SETTINGS[0]']);
   });
 
   it('leaves a frame without protected records as the wire has it', () => {
