@@ -14,6 +14,7 @@ import { CLIENT_PREFACE } from '../../src/application/http2/preface.ts';
 import { serializeAlert } from '../../src/application/tls/alert.ts';
 import { serializeRecord } from '../../src/application/tls/record.ts';
 import { fromHex } from '../../src/bytes/hex.ts';
+import { decodeHttp1 } from '../../src/tools/dissect/http1.ts';
 import { ascii, tcpFrame } from '../../src/tools/dissect/tcp-test-frames.ts';
 
 const hex = (s: string) =>
@@ -217,6 +218,32 @@ describe('display filter above TCP: what the dissector finds', () => {
     expect(matches('http.request && !http.response', GET)).toBe(true);
     expect(matches('http.response.code == 404 && http.response.phrase == "Not Found"', OK)).toBe(true);
     expect(matches('http.response.code >= 400', GET)).toBe(false);
+  });
+
+  it('http and its fields also match the HTTP a key log decrypts, only in TLS packets', () => {
+    // What the engine hands the filter for a TLS record that decrypts to a GET (meta.decrypted).
+    const decoded = (text: string) => () => [
+      { kind: 'http' as const, messages: decodeHttp1(ascii(text), 0, text.length)! },
+    ];
+    const decrypted = decoded('GET /secret HTTP/1.1\r\nHost: www.example.com\r\n\r\n');
+    expect(matches('http', ALERT)).toBe(false);
+    expect(matches('http', ALERT, { decrypted })).toBe(true);
+    expect(matches('tls && http', ALERT, { decrypted })).toBe(true);
+    expect(
+      matches('http.request.method == "GET" && http.request.uri == "/secret"', ALERT, { decrypted }),
+    ).toBe(true);
+    expect(matches('http.request.uri == "/other"', ALERT, { decrypted })).toBe(false);
+    expect(matches('http2', ALERT, { decrypted })).toBe(false);
+    // A record's last bytes may come in a segment without a record header.
+    expect(matches('http', BODY, { decrypted })).toBe(true);
+    expect(matches('http', BODY, { decrypted: () => [] })).toBe(false);
+    // The wire's own HTTP wins; a segment without data, or read as HTTP, never asks.
+    const never = () => {
+      throw new Error('asked for a decryption of a packet that cannot end a record');
+    };
+    expect(matches('http.request.uri == "/style.css"', GET, { decrypted: never })).toBe(true);
+    expect(matches('http', SYN, { decrypted: never })).toBe(false);
+    expect(matches('http2.streamid == 3', H2, { decrypted: never })).toBe(true);
   });
 
   it('HTTP/2 fields: every frame of the segment counts', () => {

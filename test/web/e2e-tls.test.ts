@@ -111,6 +111,28 @@ describe.skipIf(!available)('the web lab decrypts TLS with the run’s keys, in 
     expect(errors).toEqual([]);
   });
 
+  it('filters on the HTTP inside TLS with decryption on, and finds none with it off', async () => {
+    await page.click('[role=tab][data-tab=packets]');
+    const count = () => page.textContent('.count');
+    await page.fill('input.filter', 'http.request.method == "GET" && frame.iface == "laptop:eth0"');
+    await page.press('input.filter', 'Enter');
+    // The tour's page and its subresources, each a GET the laptop sent inside TLS.
+    await page.waitForFunction(() =>
+      /^[1-9]\d* of/.test(document.querySelector('.count')?.textContent ?? ''),
+    );
+    const on = Number.parseInt((await count())!, 10);
+    expect(on).toBeGreaterThanOrEqual(4);
+    await page.locator('.vlist-row', { hasText: 'GET / HTTP/1.1' }).first().waitFor();
+    await page.uncheck('#pkt-decrypt');
+    await page.waitForFunction(() => /^0 of/.test(document.querySelector('.count')?.textContent ?? ''));
+    await page.check('#pkt-decrypt');
+    await page.waitForFunction(
+      (n) => document.querySelector('.count')?.textContent?.startsWith(`${n} of`),
+      on,
+    );
+    expect(errors).toEqual([]);
+  });
+
   it('downloads the key log beside the pcap: the CLI’s tour.keylog', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -58,6 +58,34 @@ describe('the web lab decrypts TLS with the run’s key log', async () => {
     expect(rows.some((r) => r.info.includes('Application Data') && r.info.includes('Encrypted'))).toBe(false);
   });
 
+  it('the display filter finds what the list shows: http matches the decrypted HTTP rows, and not when off', () => {
+    const filtered = (text: string) => {
+      const got = e.setFilter(text);
+      expect(got).not.toHaveProperty('error');
+      return e.rows(0, e.visibleCount()).map((r) => r.index);
+    };
+    try {
+      const http = rows.filter((r) => r.protocol === 'HTTP').map((r) => r.index);
+      expect(http.length).toBeGreaterThan(0);
+      expect(filtered('http')).toEqual(http);
+      expect(filtered('http.request.method == "GET"')).toEqual(
+        rows.filter((r) => r.protocol === 'HTTP' && r.info.startsWith('GET ')).map((r) => r.index),
+      );
+      expect(filtered('http.request.uri == "/" && http.host == "www.example.com"')).toContain(get.index);
+      // Switching decryption off filters again: the tour's HTTP is all inside TLS.
+      e.setFilter('http');
+      e.decryptTls = false;
+      const wire = e.rows(0, e.visibleCount());
+      expect(wire.every((r) => r.protocol === 'HTTP')).toBe(true);
+      expect(wire.map((r) => r.index)).not.toContain(get.index);
+      e.decryptTls = true;
+      expect(e.rows(0, e.visibleCount()).map((r) => r.index)).toEqual(http);
+    } finally {
+      e.decryptTls = true;
+      e.setFilter('');
+    }
+  });
+
   it('off, shows the capture as an eavesdropper sees it', () => {
     e.decryptTls = false;
     try {

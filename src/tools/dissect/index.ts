@@ -24,7 +24,7 @@ export type {
   TlsRecordView,
 } from './types.ts';
 export { tcpFlagNames } from './tcp.ts';
-export { type DecryptedSession, dissectDecrypted } from './tls-decrypted.ts';
+export { type DecryptedSession, decryptedApplications, dissectDecrypted } from './tls-decrypted.ts';
 export { type AppProtocol, appProtocolOf, decodeTcpPayload } from './tcp-payload.ts';
 
 export function dissect(frame: Uint8Array): Dissection {

@@ -24,12 +24,20 @@ import { alertName } from '../../application/tls/alert.ts';
 import { CONTENT_TYPE_NAMES } from '../../application/tls/code-points.ts';
 import { DissectionBuilder } from './builder.ts';
 import { decodeHttp1, dissectHttp1, startsWithHttp1 } from './http1.ts';
-import { decodeHttp2, dissectHttp2, looksLikeHttp2 } from './http2.ts';
+import { decodeHttp2, dissectHttp2, type Http2Decoded, looksLikeHttp2 } from './http2.ts';
 import { dissectEthernet } from './ethernet.ts';
 import type { DecryptedRecord } from './tls-decrypt/decrypt.ts';
 import { innerHandshakeFields } from './tls-inner.ts';
 import { handshakeTypeName, levelName, shortVersion, titleWords } from './tls.ts';
-import { type DataSource, type Dissection, type Field, field, type Layer } from './types.ts';
+import {
+  type DataSource,
+  type Decoded,
+  type Dissection,
+  type Field,
+  field,
+  type HttpMessageView,
+  type Layer,
+} from './types.ts';
 
 const HANDSHAKE = 22;
 const ALERT = 21;
@@ -86,23 +94,57 @@ interface RecordLayers {
   readonly app?: { readonly protocol: string; readonly info: string };
 }
 
+type AppDecoded = Extract<Decoded, { kind: 'http' | 'http2' }>;
+type AppData =
+  | { readonly kind: 'http'; readonly messages: readonly HttpMessageView[] }
+  | { readonly kind: 'http2'; readonly decoded: Http2Decoded };
+
+/**
+ * What a record's application data is: HTTP/2 when ALPN chose h2 (or, without ALPN, when
+ * it is not an HTTP/1.x start line and reads as HTTP/2 frames), HTTP/1.x when it starts
+ * with a start line, else nothing the dissector reads.
+ */
+function decodeAppData(p: Uint8Array, session: DecryptedSession): AppData | undefined {
+  const h2 =
+    session.alpn === 'h2' ||
+    (session.alpn === undefined && !startsWithHttp1(p, 0, p.length) && looksLikeHttp2(p, 0, p.length));
+  if (h2) {
+    const decoded = decodeHttp2(p, 0, p.length);
+    return decoded && { kind: 'http2', decoded };
+  }
+  return startsWithHttp1(p, 0, p.length)
+    ? { kind: 'http', messages: decodeHttp1(p, 0, p.length)! }
+    : undefined;
+}
+
+/**
+ * The HTTP/1.x or HTTP/2 that the decrypted records ending in a frame carry, each record's
+ * alone: what the display filter matches `http` and `http2` fields against.
+ */
+export function decryptedApplications(
+  records: readonly DecryptedRecord[],
+  session: DecryptedSession,
+): AppDecoded[] {
+  const out: AppDecoded[] = [];
+  for (const r of records) {
+    if (r.keys === 'clear' || r.content?.type !== APPLICATION_DATA) continue;
+    const d = decodeAppData(r.content.bytes, session);
+    if (d?.kind === 'http') out.push(d);
+    else if (d) out.push({ kind: 'http2', preface: d.decoded.preface, frames: d.decoded.frames });
+  }
+  return out;
+}
+
 function httpLayers(
   p: Uint8Array,
   session: DecryptedSession,
   source: number,
 ): (RecordLayers['app'] & { layers: Layer[] }) | undefined {
+  const d = decodeAppData(p, session);
+  if (d === undefined) return undefined;
   const b = new DissectionBuilder(p);
-  const h2 =
-    session.alpn === 'h2' ||
-    (session.alpn === undefined && !startsWithHttp1(p, 0, p.length) && looksLikeHttp2(p, 0, p.length));
-  if (h2) {
-    const d = decodeHttp2(p, 0, p.length);
-    if (d === undefined) return undefined;
-    dissectHttp2(b, 0, p.length, d);
-  } else {
-    if (!startsWithHttp1(p, 0, p.length)) return undefined;
-    dissectHttp1(b, 0, p.length, decodeHttp1(p, 0, p.length)!);
-  }
+  if (d.kind === 'http2') dissectHttp2(b, 0, p.length, d.decoded);
+  else dissectHttp1(b, 0, p.length, d.messages);
   return { protocol: b.protocol, info: b.info, layers: b.layers.map((l) => ({ ...l, source })) };
 }
 

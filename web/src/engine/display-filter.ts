@@ -15,7 +15,12 @@
  * `tls`, `http`, `http2` and `dns` match exactly the packets the packet list names so,
  * decided from each segment alone (src/tools/dissect/tcp-payload.ts) — a segment in the
  * middle of a record or a body matches none of them, where Wireshark, reassembling,
- * matches the segment that completes the message. Fields that occur several times in a
+ * matches the segment that completes the message. With decryption on, `http`, `http2`
+ * and their fields also match the HTTP inside the TLS records that end in a packet
+ * (`PacketMeta.decrypted`), as Wireshark does with a key log; `tls` still matches the
+ * records on the wire, so a decrypted GET matches both `tls` and `http`. Only the `http`
+ * and `http2` names and fields ask for decryptions, and only for TCP segments with data
+ * that the wire does not already read as another protocol, so other filters cost what they did. Fields that occur several times in a
  * packet (`tls.handshake.type`, `http2.streamid`) match `==` when any occurrence does,
  * as in Wireshark. The application fields:
  *
@@ -43,6 +48,12 @@ export interface PacketMeta {
   /** `node:iface` the frame was sent from. */
   iface: string;
   node: string;
+  /**
+   * The HTTP and HTTP/2 inside the TLS records that the run's key log opens and that end
+   * in this packet (absent when decryption is off): `http` and the `http.*` and `http2.*`
+   * fields match them too, as in Wireshark with `tls.keylog_file`.
+   */
+  decrypted?: () => readonly Decoded[] | undefined;
 }
 
 export type DisplayFilter = (p: PacketFields, meta: PacketMeta) => boolean;
@@ -86,14 +97,34 @@ const num = (...get: Get[]): FieldDef => ({ type: 'number', get });
 const ip = (...get: Get[]): FieldDef => ({ type: 'ipv4', get });
 const macField = (...get: Get[]): FieldDef => ({ type: 'mac', get });
 
-/** The decoded application layer of `kind`, or undefined. */
+/**
+ * The decoded application layer of `kind`, or undefined. HTTP and HTTP/2 are also looked
+ * for inside the TLS records the run's key log opens (`m.decrypted`), merged when several
+ * records end in the packet.
+ */
 function layerOf<K extends Decoded['kind']>(
   p: PacketFields,
   kind: K,
+  m?: PacketMeta,
 ): Extract<Decoded, { kind: K }> | undefined {
   if (!p.tcp) return undefined;
   const d = appLayer(p);
-  return d?.kind === kind ? (d as Extract<Decoded, { kind: K }>) : undefined;
+  if (d?.kind === kind) return d as Extract<Decoded, { kind: K }>;
+  // A record ends in a segment that starts with a record header, or in one that continues it.
+  const mayEndRecord = d === undefined ? p.payloadLength > 0 : d.kind === 'tls';
+  if (!mayEndRecord || m?.decrypted === undefined || (kind !== 'http' && kind !== 'http2')) return undefined;
+  const inner = m.decrypted()?.filter((x) => x.kind === kind);
+  if (inner === undefined || inner.length === 0) return undefined;
+  if (inner.length === 1) return inner[0] as Extract<Decoded, { kind: K }>;
+  const merged: Decoded =
+    kind === 'http'
+      ? { kind: 'http', messages: inner.flatMap((x) => (x.kind === 'http' ? x.messages : [])) }
+      : {
+          kind: 'http2',
+          preface: inner.some((x) => x.kind === 'http2' && x.preface),
+          frames: inner.flatMap((x) => (x.kind === 'http2' ? x.frames : [])),
+        };
+  return merged as Extract<Decoded, { kind: K }>;
 }
 const some = <T>(xs: readonly T[] | undefined): readonly T[] | undefined =>
   xs && xs.length > 0 ? xs : undefined;
@@ -108,15 +139,15 @@ const tlsMany = (values: (d: Extract<Decoded, { kind: 'tls' }>) => number[]): Fi
 const h2Many = (values: (x: Extract<Decoded, { kind: 'http2' }>['frames'][number]) => number): FieldDef => ({
   type: 'number',
   get: [],
-  many: (p) => some(layerOf(p, 'http2')?.frames.map(values)),
+  many: (p, m) => some(layerOf(p, 'http2', m)?.frames.map(values)),
 });
 type HttpMessage = Extract<Decoded, { kind: 'http' }>['messages'][number];
 const httpTexts = (value: (m: HttpMessage) => string | undefined): FieldDef => ({
   type: 'string',
   get: [],
-  texts: (p) =>
+  texts: (p, m) =>
     some(
-      layerOf(p, 'http')
+      layerOf(p, 'http', m)
         ?.messages.map(value)
         .filter((v): v is string => v !== undefined),
     ),
@@ -124,8 +155,8 @@ const httpTexts = (value: (m: HttpMessage) => string | undefined): FieldDef => (
 const httpIs = (which: 'request' | 'response'): FieldDef => ({
   type: 'bool',
   get: [
-    (p) => {
-      const d = layerOf(p, 'http');
+    (p, m) => {
+      const d = layerOf(p, 'http', m);
       return d ? (d.messages.some((m) => m[which] !== undefined) ? 1 : 0) : undefined;
     },
   ],
@@ -215,7 +246,8 @@ const FIELDS: Record<string, FieldDef> = {
   'http.response.code': {
     type: 'number',
     get: [],
-    many: (p) => some(layerOf(p, 'http')?.messages.flatMap((m) => (m.response ? [m.response.status] : []))),
+    many: (p, m) =>
+      some(layerOf(p, 'http', m)?.messages.flatMap((x) => (x.response ? [x.response.status] : []))),
   },
   'http2.type': h2Many((x) => x.type),
   'http2.streamid': h2Many((x) => x.streamId),
@@ -226,7 +258,7 @@ const FIELDS: Record<string, FieldDef> = {
 const port = (p: PacketFields, ports: readonly number[]) =>
   ports.includes(p.srcPort) || ports.includes(p.dstPort);
 
-const PROTOCOLS: Record<string, (p: PacketFields) => boolean> = {
+const PROTOCOLS: Record<string, (p: PacketFields, m: PacketMeta) => boolean> = {
   eth: (p) => p.eth,
   arp: (p) => p.arp,
   ip: (p) => p.ip,
@@ -234,8 +266,8 @@ const PROTOCOLS: Record<string, (p: PacketFields) => boolean> = {
   udp: (p) => p.udp,
   tcp: (p) => p.tcp,
   dns: (p) => (p.udp && port(p, [53])) || (p.tcp && appProtocol(p) === 'DNS'),
-  http: (p) => p.tcp && appProtocol(p) === 'HTTP',
-  http2: (p) => p.tcp && appProtocol(p) === 'HTTP2',
+  http: (p, m) => p.tcp && (appProtocol(p) === 'HTTP' || layerOf(p, 'http', m) !== undefined),
+  http2: (p, m) => p.tcp && (appProtocol(p) === 'HTTP2' || layerOf(p, 'http2', m) !== undefined),
   tls: (p) => p.tcp && appProtocol(p) === 'TLS',
 };
 
@@ -368,7 +400,7 @@ class Parser {
     }
     const name = t.text.toLowerCase();
     const proto = PROTOCOLS[name];
-    if (proto && this.peek().kind !== 'op') return (p) => proto(p);
+    if (proto && this.peek().kind !== 'op') return proto;
     const def = FIELDS[name];
     if (!def) {
       if (proto) throw new Fail(`'${name}' is a protocol: it takes no comparison`, this.peek().at);

@@ -27,7 +27,12 @@ import { PointToPointLink } from '../../../src/link/point-to-point.ts';
 import { yieldToHost } from '../../../src/sim/macrotask.ts';
 import type { Simulator } from '../../../src/sim/simulator.ts';
 import type { TraceEvent } from '../../../src/sim/trace.ts';
-import { type Dissection, dissect, dissectDecrypted } from '../../../src/tools/dissect/index.ts';
+import {
+  type Dissection,
+  decryptedApplications,
+  dissect,
+  dissectDecrypted,
+} from '../../../src/tools/dissect/index.ts';
 import type { Job, OutputLine } from '../../../src/tools/shell/shell.ts';
 import { PcapWriter } from '../../../src/tools/capture/pcap-writer.ts';
 import { ChartCollector } from './charts.ts';
@@ -144,8 +149,7 @@ export class LabEngine {
   readonly capture: PacketStore;
   /** The run's key log and the capture's TLS connections decrypted with it. */
   readonly tls: TlsConnections;
-  /** Whether the list and the inspector show what the key log decrypts (an eavesdropper's view when off). */
-  decryptTls: boolean;
+  private decrypting: boolean;
   readonly sequence: SequenceBuilder;
   readonly charts: ChartCollector;
   readonly journal: JournalEntry[] = [];
@@ -180,6 +184,12 @@ export class LabEngine {
   private filteredUpTo = 0;
   private readonly fields = emptyFields();
   private readonly meta: PacketMeta = { number: 0, time: 0, iface: '', node: '' };
+  /** The packet the filter is testing, for `meta.decrypted`. */
+  private filtering = 0;
+  private readonly decryptedForFilter = () => {
+    const d = this.tls.forPacket(this.filtering);
+    return d && decryptedApplications(d.records, d.session);
+  };
 
   constructor(
     readonly spec: ScenarioSpec,
@@ -196,7 +206,7 @@ export class LabEngine {
     this.topology = describeTopology(network);
     this.capture = new PacketStore(options.capture);
     this.tls = new TlsConnections(this.capture, (iface) => this.ifaceLink[iface] ?? -1);
-    this.decryptTls = options.decryptTls ?? true;
+    this.decrypting = options.decryptTls ?? true;
     for (const n of network.nodes()) {
       for (const d of n.devices) {
         this.ifaceIds.set(d.label, this.ifaceLabels.length);
@@ -563,6 +573,24 @@ export class LabEngine {
     return -1;
   }
 
+  /**
+   * Whether the list, the inspector and the display filter see what the key log decrypts
+   * (an eavesdropper's view when off). Changing it filters the capture again.
+   */
+  get decryptTls(): boolean {
+    return this.decrypting;
+  }
+
+  set decryptTls(on: boolean) {
+    if (on === this.decrypting) return;
+    this.decrypting = on;
+    if (this.filter !== null) {
+      this.filteredCount = 0;
+      this.filteredUpTo = 0;
+      this.updateFilter();
+    }
+  }
+
   /** Packet `i` dissected, with what the key log decrypts when decryption is on. */
   dissection(i: number): Dissection {
     const frame = this.capture.frame(i);
@@ -635,8 +663,11 @@ export class LabEngine {
     if (f === null) return;
     const store = this.capture;
     const n = store.count;
+    if (this.decrypting) this.meta.decrypted = this.decryptedForFilter;
+    else delete this.meta.decrypted;
     for (let i = this.filteredUpTo; i < n; i++) {
       readPacketFields(store.frame(i), this.fields);
+      this.filtering = i;
       const iface = store.iface(i);
       this.meta.number = i + 1;
       this.meta.time = store.time(i) / 1e9;

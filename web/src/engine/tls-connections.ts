@@ -11,8 +11,12 @@
  * a decryption is first asked for, then kept up to date with new packets only (4 bytes per
  * packet, plus a list entry per TCP packet). A connection is decrypted when a packet of
  * it is asked for, if its first payload is a TLS handshake record; the result is cached
- * until the connection gains packets or the key log gains lines. A reset or a jump back in
- * time builds a new engine, and so a new cache.
+ * until a packet the decryption did not yet see is asked for, or the key log gains lines.
+ * What a packet shows depends only on the packets before it (a record is attributed to the
+ * packet that completes it), so a cached decryption still answers for every packet it saw,
+ * and a filter running over a growing capture decrypts a connection once per batch of new
+ * packets, not once per packet. A reset or a jump back in time builds a new engine, and so
+ * a new cache.
  */
 import { KEY_LOG_MAX_LINES } from '../../../src/application/tls/key-log.ts';
 import { KeyLog } from '../../../src/tools/dissect/tls-decrypt/key-log-file.ts';
@@ -31,7 +35,8 @@ interface Connection {
 }
 
 interface Decrypted {
-  readonly packets: number;
+  /** The capture index of the last packet decrypted. */
+  readonly upTo: number;
   readonly keyLines: number;
   readonly session: TlsDecryption;
   /** Records by the capture index of the packet they complete in. */
@@ -98,7 +103,7 @@ export class TlsConnections {
     const c = this.connections[id]!;
     if (c.tls !== true) return undefined;
     let d = this.cache.get(id);
-    if (d === undefined || d.packets !== c.packets.length || d.keyLines !== this.keyLines.length) {
+    if (d === undefined || i > d.upTo || d.keyLines !== this.keyLines.length) {
       d = this.decrypt(c);
       this.cache.delete(id);
       if (this.cache.size >= MAX_CACHED_CONNECTIONS) this.cache.delete(this.cache.keys().next().value!);
@@ -123,7 +128,7 @@ export class TlsConnections {
       if (list) list.push(r);
       else byPacket.set(p, [r]);
     }
-    return { packets: c.packets.length, keyLines: this.keyLines.length, session, byPacket };
+    return { upTo: c.packets.at(-1)!, keyLines: this.keyLines.length, session, byPacket };
   }
 
   private index(): void {

@@ -156,11 +156,16 @@ export class PacketsView {
     if (dropped > 0) this.countLabel.textContent += ` — ${t('pkt.full', { n: fmt.count(dropped) })}`;
   }
 
-  /** Turns decryption on or off: the rows on screen and the open packet are fetched again. */
+  /**
+   * Turns decryption on or off: the filter runs again (`http` finds HTTP inside TLS only
+   * with decryption on), and the rows on screen and the open packet are fetched again.
+   */
   private async setDecrypt(on: boolean): Promise<void> {
-    await this.ctx.client.request({ type: 'decrypt', on });
+    const { visible } = await this.ctx.client.request({ type: 'decrypt', on });
     const open = this.detail?.row.index;
-    this.list.reset(this.ctx.lastTick?.visible ?? 0);
+    this.list.reset(visible);
+    const last = this.ctx.lastTick;
+    this.showCount(visible, last?.packets ?? visible, last?.captureDropped ?? 0);
     if (open !== undefined) {
       const { row } = await this.ctx.client.request({ type: 'rowOf', packet: open });
       if (row >= 0) this.list.select(row);

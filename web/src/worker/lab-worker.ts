@@ -411,7 +411,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'decrypt':
       decryptTls = request.on;
       if (engine) engine.decryptTls = request.on;
-      return null;
+      return { visible: engine?.visibleCount() ?? 0 };
     case 'keylog': {
       const e = need();
       return { text: e.tls.keyLogText(), lines: e.tls.keyLogSize };

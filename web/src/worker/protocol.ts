@@ -120,7 +120,8 @@ export interface Replies {
   pcap: { readonly chunks: Uint8Array[]; readonly packets: number; readonly complete: boolean };
   /** The run's NSS key log (tour.keylog) so far. */
   keylog: { readonly text: string; readonly lines: number };
-  decrypt: null;
+  /** The packets the list shows now (the display filter ran again). */
+  decrypt: { readonly visible: number };
   trace: { readonly chunks: string[]; readonly lines: number };
 }
 
