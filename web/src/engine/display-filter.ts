@@ -110,22 +110,33 @@ function layerOf<K extends Decoded['kind']>(
   if (!p.tcp) return undefined;
   const d = appLayer(p);
   if (d?.kind === kind) return d as Extract<Decoded, { kind: K }>;
-  // A record ends in a segment that starts with a record header, or in one that continues it.
-  const mayEndRecord = d === undefined ? p.payloadLength > 0 : d.kind === 'tls';
-  if (!mayEndRecord || m?.decrypted === undefined || (kind !== 'http' && kind !== 'http2')) return undefined;
-  const inner = m.decrypted()?.filter((x) => x.kind === kind);
-  if (inner === undefined || inner.length === 0) return undefined;
-  if (inner.length === 1) return inner[0] as Extract<Decoded, { kind: K }>;
-  const merged: Decoded =
-    kind === 'http'
-      ? { kind: 'http', messages: inner.flatMap((x) => (x.kind === 'http' ? x.messages : [])) }
-      : {
-          kind: 'http2',
-          preface: inner.some((x) => x.kind === 'http2' && x.preface),
-          frames: inner.flatMap((x) => (x.kind === 'http2' ? x.frames : [])),
-        };
-  return merged as Extract<Decoded, { kind: K }>;
+  if (m?.decrypted === undefined || (kind !== 'http' && kind !== 'http2')) return undefined;
+  return decryptedLayer(p, kind as 'http' | 'http2', m.decrypted) as
+    | Extract<Decoded, { kind: K }>
+    | undefined;
 }
+
+/** The HTTP or HTTP/2 of the decrypted records ending in a TCP segment, merged. */
+function decryptedLayer(
+  p: PacketFields,
+  kind: 'http' | 'http2',
+  decrypted: NonNullable<PacketMeta['decrypted']>,
+): Decoded | undefined {
+  // A record ends in a segment that starts with a record header, or in one that continues it.
+  const wire = appProtocol(p);
+  if (wire === undefined ? p.payloadLength === 0 : wire !== 'TLS') return undefined;
+  const inner = decrypted()?.filter((x) => x.kind === kind);
+  if (inner === undefined || inner.length === 0) return undefined;
+  if (inner.length === 1) return inner[0];
+  return kind === 'http'
+    ? { kind: 'http', messages: inner.flatMap((x) => (x.kind === 'http' ? x.messages : [])) }
+    : {
+        kind: 'http2',
+        preface: inner.some((x) => x.kind === 'http2' && x.preface),
+        frames: inner.flatMap((x) => (x.kind === 'http2' ? x.frames : [])),
+      };
+}
+
 const some = <T>(xs: readonly T[] | undefined): readonly T[] | undefined =>
   xs && xs.length > 0 ? xs : undefined;
 const tlsMany = (values: (d: Extract<Decoded, { kind: 'tls' }>) => number[]): FieldDef => ({
@@ -266,8 +277,14 @@ const PROTOCOLS: Record<string, (p: PacketFields, m: PacketMeta) => boolean> = {
   udp: (p) => p.udp,
   tcp: (p) => p.tcp,
   dns: (p) => (p.udp && port(p, [53])) || (p.tcp && appProtocol(p) === 'DNS'),
-  http: (p, m) => p.tcp && (appProtocol(p) === 'HTTP' || layerOf(p, 'http', m) !== undefined),
-  http2: (p, m) => p.tcp && (appProtocol(p) === 'HTTP2' || layerOf(p, 'http2', m) !== undefined),
+  http: (p, m) =>
+    p.tcp &&
+    (appProtocol(p) === 'HTTP' ||
+      (m.decrypted !== undefined && decryptedLayer(p, 'http', m.decrypted) !== undefined)),
+  http2: (p, m) =>
+    p.tcp &&
+    (appProtocol(p) === 'HTTP2' ||
+      (m.decrypted !== undefined && decryptedLayer(p, 'http2', m.decrypted) !== undefined)),
   tls: (p) => p.tcp && appProtocol(p) === 'TLS',
 };
 
