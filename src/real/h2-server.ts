@@ -27,7 +27,7 @@ import { type H2Handler, Http2ServerConnection } from '../application/http2/serv
 import { h2StaticFiles, type H2StaticFilesOptions } from '../application/http2/static-files.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import type { TraceBus } from '../sim/trace.ts';
-import { directoryFiles } from './http-directory.ts';
+import { type DirectoryFilesOptions, directoryFiles } from './http-directory.ts';
 import { NetStream } from './net-stream.ts';
 import { realClock, realDeadlineClock } from './real-clock.ts';
 
@@ -51,6 +51,8 @@ export interface ServeH2Options {
   /** Server push lists for static files: page path -> resources. */
   readonly push?: H2StaticFilesOptions['push'];
   readonly staticOptions?: Omit<H2StaticFilesOptions, 'push'>;
+  /** How `root` is read: the cache's bounds (http-directory.ts), or none. */
+  readonly files?: DirectoryFilesOptions;
   /** Settings and limits of every connection. */
   readonly connection?: Omit<Http2ConnectionOptions, 'role'>;
   /** Frames and errors of every connection are reported here (node 'localhost'). */
@@ -88,7 +90,7 @@ export async function serveH2(options: ServeH2Options): Promise<H2ServerHandle> 
   let handler: H2Handler;
   if (options.handler) handler = options.handler;
   else if (options.root !== undefined) {
-    const files: FileSource = directoryFiles(options.root);
+    const files: FileSource = directoryFiles(options.root, options.files);
     handler = h2StaticFiles(files, { ...options.staticOptions, push: options.push });
   } else {
     throw new NetlabError('h2-no-handler', 'serveH2 needs a root directory or a handler');

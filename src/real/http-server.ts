@@ -10,7 +10,7 @@ import { HttpServer, type HttpServerOptions } from '../application/http/http-ser
 import { staticFiles, type StaticFilesOptions } from '../application/http/static-files.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { TraceBus } from '../sim/trace.ts';
-import { directoryFiles } from './http-directory.ts';
+import { type DirectoryFilesOptions, directoryFiles } from './http-directory.ts';
 import { listenNet } from './net-stream.ts';
 import { realClock } from './real-clock.ts';
 
@@ -25,6 +25,8 @@ export interface ServeHttpOptions
   /** Or a handler; with `root` too it must be a Router, and the directory answers what its routes do not. */
   readonly handler?: HttpHandler | Router;
   readonly staticOptions?: StaticFilesOptions;
+  /** How `root` is read: the cache's bounds (http-directory.ts), or none. */
+  readonly files?: DirectoryFilesOptions;
 }
 
 export interface HttpServerHandle {
@@ -46,6 +48,7 @@ export function realHttpServer(
   handler: HttpHandler | Router | undefined,
   staticOptions: StaticFilesOptions | undefined,
   rest: Partial<Omit<HttpServerOptions, 'handler' | 'clock' | 'wallClock'>>,
+  files?: DirectoryFilesOptions,
 ): HttpServer {
   let h: HttpHandler | Router;
   if (root !== undefined && handler !== undefined) {
@@ -55,9 +58,9 @@ export function realHttpServer(
         'with a root directory, the handler must be a Router (files are its fallback)',
       );
     }
-    h = handler.fallback(staticFiles(directoryFiles(root), staticOptions));
+    h = handler.fallback(staticFiles(directoryFiles(root, files), staticOptions));
   } else if (root !== undefined) {
-    h = staticFiles(directoryFiles(root), staticOptions);
+    h = staticFiles(directoryFiles(root, files), staticOptions);
   } else if (handler !== undefined) {
     h = handler;
   } else {
@@ -74,8 +77,8 @@ export function realHttpServer(
 }
 
 export async function serveHttp(options: ServeHttpOptions): Promise<HttpServerHandle> {
-  const { port, host, root, handler, staticOptions, ...rest } = options;
-  const server = realHttpServer('serveHttp', root, handler, staticOptions, rest);
+  const { port, host, root, handler, staticOptions, files, ...rest } = options;
+  const server = realHttpServer('serveHttp', root, handler, staticOptions, rest, files);
   const listener = await listenNet(
     port,
     (stream) => {
