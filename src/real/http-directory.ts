@@ -33,9 +33,10 @@
  * Bounds: `maxEntries` paths and `maxBytes` of content (file-cache.ts, LRU).
  */
 import { createReadStream, type Stats } from 'node:fs';
-import { open, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readFile, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { FileEntry, FileSource } from '../application/http/file-source.ts';
+import { batchedStat } from './batched-stat.ts';
 import { BoundedLru } from './file-cache.ts';
 
 export interface DirectoryCacheOptions {
@@ -96,6 +97,7 @@ function bytesOf(b: Buffer): Uint8Array {
 export function directoryFiles(root: string, options: DirectoryFilesOptions = {}): DirectoryFiles {
   const realRoot = realpath(root);
   const now = options.now ?? Date.now;
+  const stat = batchedStat();
   const c = options.cache === false ? undefined : (options.cache ?? {});
   const settleMs = c?.settleMs ?? 2000;
   const maxFileBytes = c?.maxFileBytes ?? 256 * 1024;
