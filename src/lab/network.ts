@@ -4,13 +4,15 @@
  * `dns:` section (name servers, resolvers, every client's resolv.conf) and the web servers
  * of the `web:` section, HTTPS ones with certificates from the lab's PKI (`pki:`,
  * src/lab/web/lab-pki.ts). Every host and router gets a TLS service (`installTls`) with
- * the simulated browser trust store, plus the scenario's CAs it is listed under. This is
+ * the simulated browser trust store, plus the scenario's CAs it is listed under, and the
+ * client certificates `pki.clients` gives it. This is
  * the "helper" layer of ns-3's vocabulary, driven by data instead of code.
  */
 import { installWebServer, type WebServer, type WebServerTls } from '../application/browser/web-server.ts';
 import { buildDnsHierarchy, type DnsHierarchy } from '../application/dns/dns-hierarchy.ts';
 import { Router } from '../application/http/router.ts';
 import type { CipherSuiteName } from '../application/tls/cipher-suites.ts';
+import type { Credential } from '../application/tls/config.ts';
 import { installTls, NODE_TLS, type NodeTls } from '../application/tls/node-tls.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { GlobalRouting } from '../internet/global-routing.ts';
@@ -52,6 +54,8 @@ export class Network implements NetworkView {
   readonly web: readonly WebServer[];
   /** The lab's PKI: the simulated Internet's CAs, the scenario's own, site certificates. */
   readonly pki: LabPki;
+  /** Client certificates of `pki.clients`, by node and name (issued after the sites'). */
+  private readonly clientCertificates = new Map<string, Map<string, Credential>>();
   private readonly byName = new Map<string, Node>();
   private readonly media = new Map<string, SharedMedium>();
   private readonly addressToName = new Map<number, string>();
@@ -77,6 +81,11 @@ export class Network implements NetworkView {
     this.pki = new LabPki(this.sim, spec.pki);
     for (const n of spec.nodes) if (n.kind === 'host' || n.kind === 'router') this.installNodeTls(n.name);
     this.web = (spec.web ?? []).flatMap((w) => this.buildWebServer(w));
+    for (const c of spec.pki?.clients ?? []) {
+      let mine = this.clientCertificates.get(c.node);
+      if (!mine) this.clientCertificates.set(c.node, (mine = new Map()));
+      mine.set(c.name, this.pki.client(c));
+    }
   }
 
   /**
@@ -87,7 +96,10 @@ export class Network implements NetworkView {
     const node = this.requireNode(name);
     let real: NodeTls | undefined;
     const get = () => {
-      real ??= installTls(node, { trustStore: this.pki.trustFor(name) });
+      real ??= installTls(node, {
+        trustStore: this.pki.trustFor(name),
+        clientCertificates: this.clientCertificates.get(name) ?? new Map(),
+      });
       return real;
     };
     node.setService(NODE_TLS, {
@@ -99,6 +111,9 @@ export class Network implements NetworkView {
       },
       get now() {
         return get().now;
+      },
+      get clientCertificates() {
+        return get().clientCertificates;
       },
       connect: (transport, o) => get().connect(transport, o),
       accept: (transport, o) => get().accept(transport, o),
@@ -136,7 +151,12 @@ export class Network implements NetworkView {
       certificates: [this.pki.site(t)],
       ...(t.versions ? { versions: t.versions } : {}),
       ...(t.suites ? { suites: t.suites as readonly CipherSuiteName[] } : {}),
-      ...(t.clientAuth ? { clientAuth: t.clientAuth } : {}),
+      ...(t.clientAuth
+        ? {
+            clientAuth: t.clientAuth,
+            clientTrust: this.pki.clientTrust(t.clientCa ?? this.pki.web.issuingCa.label),
+          }
+        : {}),
     };
   }
 

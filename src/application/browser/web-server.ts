@@ -23,16 +23,19 @@ import type { TcpListener } from '../../transport/tcp/tcp-listener.ts';
 import { type FileSource, memoryFiles } from '../http/file-source.ts';
 import { HttpServer } from '../http/http-server.ts';
 import type { HttpLimits } from '../http/limits.ts';
-import type { HttpHandler, Router } from '../http/router.ts';
+import { type HttpHandler, Router } from '../http/router.ts';
+import type { Certificate } from '../pki/certificate.ts';
 import { staticFiles } from '../http/static-files.ts';
 import { CLIENT_PREFACE } from '../http2/preface.ts';
 import { type H2Handler, serveHttp2 } from '../http2/server.ts';
 import { h2StaticFiles } from '../http2/static-files.ts';
 import type { CipherSuiteName } from '../tls/cipher-suites.ts';
+import type { TrustStore } from '../pki/trust-store.ts';
 import type { TlsVersion } from '../tls/code-points.ts';
 import type { Credential } from '../tls/config.ts';
 import { NODE_TLS } from '../tls/node-tls.ts';
 import type { TlsStream } from '../tls/tls-stream.ts';
+import { h2WithIdentity, http1WithIdentity } from './client-identity.ts';
 import { ReplayStream } from './replay-stream.ts';
 
 export interface WebServerOptions {
@@ -70,6 +73,8 @@ export interface WebServerTls {
    * store; 'require' refuses a client that sends none.
    */
   readonly clientAuth?: 'request' | 'require';
+  /** With clientAuth: the CAs client certificates must chain to. Default the node's trust store. */
+  readonly clientTrust?: TrustStore;
 }
 
 export interface WebServer {
@@ -82,6 +87,9 @@ export interface WebServer {
   /** Stops listening and closes every connection. */
   close(): void;
 }
+
+/** Most client identities remembered by connection (the oldest go first). */
+const MAX_CLIENT_IDENTITIES = 4096;
 
 /** Starts a web server on the node (which must have TCP). */
 export function installWebServer(
@@ -96,7 +104,12 @@ export function installWebServer(
       ? (files as FileSource)
       : memoryFiles(files as Record<string, string>);
   const fileHandler = staticFiles(source);
-  const handler: HttpHandler | Router = options.routes ? options.routes.fallback(fileHandler) : fileHandler;
+  const routed: HttpHandler | Router = options.routes ? options.routes.fallback(fileHandler) : fileHandler;
+  // With client certificates asked for, responses say who the client is (client-identity.ts).
+  const clients = new Map<string, readonly Certificate[]>();
+  const handler = options.tls?.clientAuth
+    ? http1WithIdentity(routed instanceof Router ? routed.handle : routed, (remote) => clients.get(remote))
+    : routed;
   const http1 = new HttpServer({
     handler,
     clock,
@@ -117,11 +130,11 @@ export function installWebServer(
   let h2Connections = 0;
   const h2Sessions = new Set<{ close(): Promise<void> }>();
 
-  const serveH2 = (stream: ByteStream) => {
+  const serveH2 = (stream: ByteStream, client?: readonly Certificate[]) => {
     accepted.h2++;
     const session = serveHttp2(stream, {
       clock,
-      handler: h2Handler,
+      handler: client ? h2WithIdentity(h2Handler, client) : h2Handler,
       deferred: () => sim.deferred(),
       trace: { bus: sim.trace, node: node.name, connection: ++h2Connections },
     });
@@ -147,15 +160,22 @@ export function installWebServer(
             ? {
                 requestClientCertificate: true,
                 requireClientCertificate: t.clientAuth === 'require',
-                trustStore: tls.trustStore,
+                trustStore: t.clientTrust ?? tls.trustStore,
               }
             : {}),
         });
       } catch {
         return; // the alert was sent and traced ('tls.failed'); the connection is closed
       }
+      if (options.tls.clientAuth) {
+        const remote = `${secured.remote.address}:${secured.remote.port}`;
+        clients.delete(remote);
+        clients.set(remote, secured.peerCertificates);
+        // Connections end without telling the map: keep the newest, as a bounded table.
+        if (clients.size > MAX_CLIENT_IDENTITIES) clients.delete(clients.keys().next().value!);
+      }
       return secured.alpnProtocol === 'h2' || (protocols === 'h2' && secured.alpnProtocol === undefined)
-        ? serveH2(secured)
+        ? serveH2(secured, options.tls.clientAuth ? secured.peerCertificates : undefined)
         : serveH1(secured);
     }
     if (protocols === 'http1') return serveH1(stream);

@@ -15,6 +15,7 @@ import type { ByteStream } from '../../transport/byte-stream.ts';
 import { DEFAULT_SIM_EPOCH, type UnixTime, wallClockOf } from '../pki/der-time.ts';
 import { type RandomSource, seededRandomSource } from '../pki/random-source.ts';
 import type { TrustStore } from '../pki/trust-store.ts';
+import type { Credential } from './config.ts';
 import {
   type TlsAcceptOptions,
   type TlsConnectOptions,
@@ -28,6 +29,11 @@ export interface NodeTls {
   readonly random: RandomSource;
   /** The node's wall clock, seconds since 1970. */
   readonly now: () => UnixTime;
+  /**
+   * Client certificates the node holds (mutual TLS), by name: what `curl --cert NAME`
+   * presents, and what the node's browser presents when a server asks.
+   */
+  readonly clientCertificates: ReadonlyMap<string, Credential>;
   /** A TLS client over `transport`, with the node's trust store, randomness, clock and trace. */
   connect(transport: ByteStream, options: Partial<TlsConnectOptions>): Promise<TlsStream>;
   /** A TLS server over `transport` (options must name the certificates). */
@@ -45,6 +51,8 @@ export interface InstallTlsOptions {
   readonly epoch?: UnixTime;
   /** Receives the node's NSS key log lines (they are traced as 'tls.keylog' too). */
   readonly keyLog?: (line: string) => void;
+  /** Client certificates the node holds, by name. Default none. */
+  readonly clientCertificates?: ReadonlyMap<string, Credential>;
 }
 
 /** Installs (or replaces) the TLS service of `node`. */
@@ -66,6 +74,7 @@ export function installTls(node: Node, options: InstallTlsOptions): NodeTls {
     trustStore: options.trustStore,
     random,
     now,
+    clientCertificates: options.clientCertificates ?? new Map(),
     connect: (transport, o) => tlsConnect(transport, { ...common, trustStore: options.trustStore, ...o }),
     accept: (transport, o) => tlsAccept(transport, { ...common, ...o }),
   };

@@ -9,13 +9,25 @@
  *     cas:
  *       - name: Shady Private CA      # its common name; web[].tls.issuer refers to it
  *         trusted_by: [laptop]        # optional: nodes that trust it (default: none)
+ *     clients:                        # client certificates for mutual TLS (RFC 8446 §4.4.2)
+ *       - name: alice                 # subject CN=alice; `curl --cert alice` on the node
+ *         node: laptop                # who holds the certificate and its key
+ *         issuer: Shady Private CA    # optional: default the lab's issuing CA
+ *         valid_from: -100d           # optional, as web[].tls (default 0)
+ *         valid_for: 90d              # optional: default 90d
+ *         key: ec                     # optional: ec (default) or rsa
+ *
+ * A client certificate is what a CA issues a person or a device: extendedKeyUsage
+ * clientAuth only and no subjectAltName. A web server with `client_auth` accepts the
+ * ones its `client_ca` issued.
  */
 import { didYouMean } from './did-you-mean.ts';
 import type { DraftNode } from './draft.ts';
 import { isLayer3, kindOf } from './draft.ts';
 import type { ProblemList } from './problem.ts';
-import { readMap, readString } from './read-values.ts';
-import type { PkiCaSpec, PkiSpec } from './spec.ts';
+import { readChoice, readMap, readString } from './read-values.ts';
+import { readCaName, readValidity } from './read-tls.ts';
+import type { PkiCaSpec, PkiClientSpec, PkiSpec } from './spec.ts';
 import { describe, type TreeNode } from './yaml-tree.ts';
 
 /** The simulated Internet's CAs (src/application/pki/web-pki.ts), by common name. */
@@ -29,8 +41,14 @@ export const LAB_CA_NAMES = [
 /** Most CAs of one scenario. */
 export const MAX_CAS = 20;
 
-const PKI_KEYS = ['cas'] as const;
+/** Most client certificates of one scenario. */
+export const MAX_CLIENT_CERTIFICATES = 100;
+
+const PKI_KEYS = ['cas', 'clients'] as const;
 const CA_KEYS = ['name', 'trusted_by'] as const;
+const CLIENT_KEYS = ['name', 'node', 'issuer', 'valid_from', 'valid_for', 'key'] as const;
+/** A client certificate's name is a shell word: `curl --cert NAME`. */
+const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export function readPki(
   tree: TreeNode,
@@ -70,7 +88,117 @@ export function readPki(
       });
     }
   }
-  return problems.errorCount > errorsBefore ? undefined : { cas };
+  const clients: PkiClientSpec[] = [];
+  const clientsEntry = keys.get('clients');
+  if (clientsEntry) {
+    const list = clientsEntry.value;
+    if (list.kind !== 'seq') {
+      problems.error(
+        list.pos,
+        'pki.clients',
+        `clients must be a list of client certificates such as [{name: alice, node: laptop}], got ${describe(list)}`,
+      );
+    } else if (list.items.length > MAX_CLIENT_CERTIFICATES) {
+      problems.error(
+        list.pos,
+        'pki.clients',
+        `clients has ${list.items.length} certificates; the limit is ${MAX_CLIENT_CERTIFICATES}`,
+      );
+    } else {
+      const caNames = cas.map((c) => c.name);
+      list.items.forEach((item, i) => {
+        const path = `pki.clients[${i}]`;
+        const client = readClient(item, path, nodes, caNames, problems);
+        if (!client) return;
+        const twin = clients.find((c) => c.name === client.spec.name && c.node === client.spec.node);
+        if (twin) {
+          problems.error(
+            client.at,
+            `${path}.name`,
+            `name: ${client.spec.node} already holds a client certificate named '${twin.name}'; give each its own name`,
+          );
+          return;
+        }
+        clients.push(client.spec);
+      });
+    }
+  }
+  if (problems.errorCount > errorsBefore) return undefined;
+  return clients.length > 0 ? { cas, clients } : { cas };
+}
+
+function readClient(
+  item: TreeNode,
+  path: string,
+  nodes: ReadonlyMap<string, DraftNode>,
+  scenarioCas: readonly string[],
+  problems: ProblemList,
+): { spec: PkiClientSpec; at: TreeNode['pos'] } | undefined {
+  const keys = readMap(item, path, 'a client certificate', CLIENT_KEYS, problems);
+  if (!keys) return undefined;
+  const errorsBefore = problems.errorCount;
+  const nameEntry = keys.get('name');
+  const nodeEntry = keys.get('node');
+  if (!nameEntry)
+    problems.error(
+      item.pos,
+      path,
+      "a client certificate needs 'name': its subject's common name, such as alice",
+    );
+  if (!nodeEntry)
+    problems.error(
+      item.pos,
+      path,
+      "a client certificate needs 'node': the host that holds it, such as laptop",
+    );
+  const name = nameEntry ? readString(nameEntry.value, `${path}.name`, problems) : undefined;
+  if (name !== undefined && !CLIENT_NAME.test(name))
+    problems.error(
+      nameEntry!.value.pos,
+      `${path}.name`,
+      `name: '${name}' must be one shell word (letters, digits, '.', '_', '@', '-'; at most 64), since curl --cert names it`,
+    );
+  const node = nodeEntry ? readString(nodeEntry.value, `${path}.node`, problems) : undefined;
+  if (node !== undefined) {
+    const draft = nodes.get(node);
+    if (!draft)
+      problems.error(
+        nodeEntry!.value.pos,
+        `${path}.node`,
+        `node: no node named '${node}'${didYouMean(node, nodes.keys())}`,
+      );
+    else if (!isLayer3(kindOf(draft)))
+      problems.error(
+        nodeEntry!.value.pos,
+        `${path}.node`,
+        `node: ${node} is a ${kindOf(draft)}; only hosts and routers speak TLS`,
+      );
+  }
+  const issuerEntry = keys.get('issuer');
+  const issuer = issuerEntry
+    ? readCaName(issuerEntry.value, `${path}.issuer`, scenarioCas, problems)
+    : undefined;
+  const validity = readValidity(keys, path, problems);
+  const keyEntry = keys.get('key');
+  const key = keyEntry ? readChoice(keyEntry.value, `${path}.key`, problems, ['ec', 'rsa'] as const) : 'ec';
+  if (
+    problems.errorCount > errorsBefore ||
+    name === undefined ||
+    node === undefined ||
+    validity === undefined ||
+    key === undefined
+  )
+    return undefined;
+  return {
+    spec: {
+      name,
+      node,
+      ...(issuer !== undefined && issuer !== LAB_CA_NAMES[0] ? { issuer } : {}),
+      ...validity,
+      key,
+    },
+    at: nameEntry!.value.pos,
+  };
 }
 
 function readCa(

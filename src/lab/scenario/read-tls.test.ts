@@ -97,7 +97,7 @@ describe('web[].tls and pki:', () => {
       "t.yaml:17:45: valid_for: expected a positive duration such as 90d, 12h or 3600 (seconds), got '-3d'",
       "t.yaml:17:62: valid_from: expected a time relative to the scenario's start such as 0, -100d (expired by then if valid_for is shorter) or 30d (not yet valid), got 'soon'",
       "t.yaml:17:73: key: expected one of ec, rsa, got 'dsa' (did you mean 'rsa'?)",
-      "t.yaml:17:78: unknown key 'redirect' in tls; expected one of: names, issuer, valid_from, valid_for, key, redirect_http, versions, suites, client_auth",
+      "t.yaml:17:78: unknown key 'redirect' in tls; expected one of: names, issuer, valid_from, valid_for, key, redirect_http, versions, suites, client_auth, client_ca",
       't.yaml:20:11: port: 80 is where redirect_http answers; serve HTTPS on another port (443)',
       "t.yaml:24:10: tls needs 'names': the host names the certificate is for, such as [www.example.com]",
     ]);
@@ -135,6 +135,8 @@ describe('web[].tls and pki:', () => {
         versions: ['1.3', '1.2'],
         suites: ['TLS_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'],
         clientAuth: 'require',
+        // Whose client certificates it accepts: by default the lab's issuing CA.
+        clientCa: 'Netlab TLS Issuing CA 1',
       },
     ]);
   });

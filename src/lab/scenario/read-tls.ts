@@ -13,6 +13,7 @@
  *         versions: [1.2]              # optional: what it accepts (read-tls-settings.ts)
  *         suites: [TLS_RSA_WITH_AES_128_GCM_SHA256]
  *         client_auth: request
+ *         client_ca: Shady Private CA  # optional: whose client certificates it accepts (default the lab's issuing CA)
  *
  * `tls: true` is not enough on purpose: the names are what the browser checks, so the
  * file says them. Durations here take days (`d`) as well as s, min, h.
@@ -34,6 +35,7 @@ const TLS_KEYS = [
   'key',
   'redirect_http',
   ...TLS_SETTING_KEYS,
+  'client_ca',
 ] as const;
 const DAY = 86_400;
 /** Default validity: what public CAs issue (90 days). */
@@ -119,19 +121,93 @@ export function readTls(
       }
     }
   }
-  let issuer: string | undefined;
   const issuerEntry = keys.get('issuer');
-  if (issuerEntry) {
-    const name = readString(issuerEntry.value, `${path}.issuer`, problems);
-    const known = [...LAB_CA_NAMES, ...scenarioCas];
-    if (name !== undefined && !known.includes(name)) {
+  const issuerName = issuerEntry
+    ? readCaName(issuerEntry.value, `${path}.issuer`, scenarioCas, problems)
+    : undefined;
+  const issuer = issuerName !== LAB_CA_NAMES[0] ? issuerName : undefined;
+  const validity = readValidity(keys, path, problems);
+  const validFrom = validity?.validFrom;
+  const validFor = validity?.validFor;
+  const keyEntry = keys.get('key');
+  const key = keyEntry ? readChoice(keyEntry.value, `${path}.key`, problems, ['ec', 'rsa'] as const) : 'ec';
+  let redirectHttp = false;
+  const redirectEntry = keys.get('redirect_http');
+  if (redirectEntry) {
+    const v = redirectEntry.value;
+    if (v.kind === 'scalar' && typeof v.value === 'boolean') redirectHttp = v.value;
+    else
       problems.error(
-        issuerEntry.value.pos,
-        `${path}.issuer`,
-        `issuer: no CA named '${name}'${didYouMean(name, known) || `; the CAs are: ${known.join(', ')} (add your own under pki.cas)`}`,
+        v.pos,
+        `${path}.redirect_http`,
+        `redirect_http: expected true or false, got ${describe(v)}`,
       );
-    } else if (name !== undefined && name !== LAB_CA_NAMES[0]) issuer = name;
   }
+  const settings = readTlsSettings(keys, path, key, problems);
+  const clientCaEntry = keys.get('client_ca');
+  let clientCa: string | undefined;
+  if (clientCaEntry) {
+    clientCa = readCaName(clientCaEntry.value, `${path}.client_ca`, scenarioCas, problems);
+    if (clientCa !== undefined && settings && !settings.clientAuth)
+      problems.error(
+        clientCaEntry.value.pos,
+        `${path}.client_ca`,
+        'client_ca: says whose client certificates the server accepts, so it needs client_auth: request or require',
+      );
+  }
+  if (
+    problems.errorCount > errorsBefore ||
+    validFrom === undefined ||
+    validFor === undefined ||
+    key === undefined ||
+    settings === undefined
+  )
+    return undefined;
+  return {
+    tls: {
+      names,
+      ...(issuer !== undefined ? { issuer } : {}),
+      validFrom,
+      validFor,
+      key,
+      ...settings,
+      ...(settings.clientAuth ? { clientCa: clientCa ?? LAB_CA_NAMES[0] } : {}),
+    },
+    redirectHttp,
+  };
+}
+
+/**
+ * A CA's name (`issuer`, `client_ca`): one of the lab's (LAB_CA_NAMES) or of `pki.cas`;
+ * undefined after reporting an unknown one with the names there are.
+ */
+export function readCaName(
+  v: TreeNode,
+  path: string,
+  scenarioCas: readonly string[],
+  problems: ProblemList,
+): string | undefined {
+  const name = readString(v, path, problems);
+  if (name === undefined) return undefined;
+  const known = [...LAB_CA_NAMES, ...scenarioCas];
+  if (known.includes(name)) return name;
+  problems.error(
+    v.pos,
+    path,
+    `${keyOf(path)}: no CA named '${name}'${didYouMean(name, known) || `; the CAs are: ${known.join(', ')} (add your own under pki.cas)`}`,
+  );
+  return undefined;
+}
+
+/**
+ * `valid_from` (relative to the scenario's start, default 0) and `valid_for` (default
+ * 90 days) of a certificate; undefined after reporting a bad one.
+ */
+export function readValidity(
+  keys: ReadonlyMap<string, { readonly value: TreeNode }>,
+  path: string,
+  problems: ProblemList,
+): { readonly validFrom: number; readonly validFor: number } | undefined {
   const seconds = (key: 'valid_from' | 'valid_for', fallback: number, min: number): number | undefined => {
     const e = keys.get(key);
     if (!e) return fallback;
@@ -155,31 +231,5 @@ export function readTls(
   };
   const validFrom = seconds('valid_from', 0, -MAX_SECONDS);
   const validFor = seconds('valid_for', DEFAULT_VALID_FOR, 1);
-  const keyEntry = keys.get('key');
-  const key = keyEntry ? readChoice(keyEntry.value, `${path}.key`, problems, ['ec', 'rsa'] as const) : 'ec';
-  let redirectHttp = false;
-  const redirectEntry = keys.get('redirect_http');
-  if (redirectEntry) {
-    const v = redirectEntry.value;
-    if (v.kind === 'scalar' && typeof v.value === 'boolean') redirectHttp = v.value;
-    else
-      problems.error(
-        v.pos,
-        `${path}.redirect_http`,
-        `redirect_http: expected true or false, got ${describe(v)}`,
-      );
-  }
-  const settings = readTlsSettings(keys, path, key, problems);
-  if (
-    problems.errorCount > errorsBefore ||
-    validFrom === undefined ||
-    validFor === undefined ||
-    key === undefined ||
-    settings === undefined
-  )
-    return undefined;
-  return {
-    tls: { names, ...(issuer !== undefined ? { issuer } : {}), validFrom, validFor, key, ...settings },
-    redirectHttp,
-  };
+  return validFrom === undefined || validFor === undefined ? undefined : { validFrom, validFor };
 }

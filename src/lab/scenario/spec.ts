@@ -54,6 +54,28 @@ export interface ScenarioSpec {
  */
 export interface PkiSpec {
   readonly cas: readonly PkiCaSpec[];
+  /** Client certificates (mutual TLS), each held by one node; absent when there are none. */
+  readonly clients?: readonly PkiClientSpec[];
+}
+
+/**
+ * A client certificate issued to a node (`pki.clients`): subject CN=`name`,
+ * extendedKeyUsage clientAuth only, no subjectAltName — what a CA issues a person or a
+ * device for TLS client authentication (RFC 5280 §4.2.1.12).
+ */
+export interface PkiClientSpec {
+  /** The subject's common name, and the name `curl --cert` uses on the node. */
+  readonly name: string;
+  /** The node that holds the certificate and its key. */
+  readonly node: string;
+  /** The CA that signs it: absent for the lab's issuing CA, else a CA's common name. */
+  readonly issuer?: string;
+  /** Start of validity, seconds relative to the scenario's start (negative: before it). */
+  readonly validFrom: number;
+  /** Length of validity in seconds (> 0). */
+  readonly validFor: number;
+  /** 'ec' (ECDSA P-256) or 'rsa' (RSA-2048). */
+  readonly key: 'ec' | 'rsa';
 }
 
 export interface PkiCaSpec {
@@ -85,6 +107,11 @@ export interface WebTlsSpec {
   readonly suites?: readonly string[];
   /** Ask for a client certificate (CertificateRequest); `require` refuses clients without one. */
   readonly clientAuth?: 'request' | 'require';
+  /**
+   * With `clientAuth`: the CA whose client certificates the server accepts (its only trust
+   * anchor for them, named in CertificateRequest's certificate_authorities).
+   */
+  readonly clientCa?: string;
 }
 
 /**

@@ -9,6 +9,9 @@
  * from a year before it, and a site's validity is `valid_from`/`valid_for` relative to
  * the epoch, so "expired" and "not yet valid" are at simulated time.
  *
+ * Client certificates (`pki.clients`) come from the same CAs with extendedKeyUsage
+ * clientAuth only; a server asking for them trusts one CA for them (`clientTrust`).
+ *
  * Building it costs tens of milliseconds of key generation and signing, so a network
  * without HTTPS servers or CAs of its own builds it only when a node first uses TLS.
  */
@@ -16,11 +19,11 @@ import { CertificateAuthority } from '../../application/pki/certificate-authorit
 import { DAY, DEFAULT_SIM_EPOCH, type UnixTime } from '../../application/pki/der-time.ts';
 import { generateEcKey } from '../../application/pki/keys.ts';
 import { seededRandomSource } from '../../application/pki/random-source.ts';
-import type { TrustStore } from '../../application/pki/trust-store.ts';
+import { TrustStore } from '../../application/pki/trust-store.ts';
 import { type SiteCredentials, WebPki } from '../../application/pki/web-pki.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Simulator } from '../../sim/simulator.ts';
-import type { PkiSpec, WebTlsSpec } from '../scenario/spec.ts';
+import type { PkiClientSpec, PkiSpec, WebTlsSpec } from '../scenario/spec.ts';
 
 export class LabPki {
   /** Calendar time of simulated time 0. */
@@ -78,6 +81,32 @@ export class LabPki {
       `${browser.name}+${mine.map((c) => c.name).join('+')}`,
       ...mine.map((c) => this.ca(c.name).certificate),
     );
+  }
+
+  /**
+   * A client certificate and key, as `client` describes them: subject CN=name, issued with
+   * extendedKeyUsage clientAuth only (the chain is leaf then intermediates, what a client
+   * sends in its Certificate message).
+   */
+  client(client: PkiClientSpec): SiteCredentials {
+    const notBefore = this.epoch + client.validFrom;
+    const key = this.web.siteKey(client.key);
+    const ca = this.ca(client.issuer ?? this.web.issuingCa.label);
+    const issued = ca.issueFor({ subject: { commonName: client.name }, names: [] }, key, {
+      usage: 'client',
+      notBefore,
+      notAfter: notBefore + client.validFor,
+    });
+    return { chain: issued.chain, key };
+  }
+
+  /**
+   * What a server with `client_auth` trusts client certificates to: the one CA named (an
+   * intermediate such as the lab's issuing CA is a trust anchor of its own here, as
+   * nginx's `ssl_client_certificate` with a partial chain).
+   */
+  clientTrust(caName: string): TrustStore {
+    return new TrustStore(`client CA ${caName}`, [this.ca(caName).certificate]);
   }
 
   /** A web server's certificate chain and key, as `tls` describes them. */

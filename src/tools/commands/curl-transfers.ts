@@ -67,7 +67,9 @@ import {
   curlTlsError,
   curlTlsHandshakeLines,
   curlTlsSessionLines,
+  curlTlsStepLine,
 } from '../format/curl-tls.ts';
+import { AlertDescription } from '../../application/tls/alert.ts';
 import { CurlTlsSteps, curlServerCertificate, curlTlsFailureOf } from './curl-tls-session.ts';
 
 export interface CurlOptions {
@@ -279,6 +281,8 @@ export async function runCurl(options: CurlOptions, env: CurlEnvironment): Promi
 
 class CurlSession {
   private readonly conns = new Map<string, Conn>();
+  /** The fatal alert each TLS connection received after its handshake, if any. */
+  private readonly readAlerts = new WeakMap<ByteStream, number>();
   private readonly resolved = new Set<string>();
   private nextConnection = 0;
   private readonly verbose: boolean;
@@ -568,7 +572,8 @@ class CurlSession {
       let outcome: CurlOutcome;
       let interim: readonly CurlMessageHead[] = [];
       if ('error' in result) {
-        outcome = result.outcome(elapsedMs);
+        const alert = this.readAlerts.get(conn.stream);
+        outcome = alert !== undefined ? { kind: 'tls-alert', description: alert } : result.outcome(elapsedMs);
         response = result.response;
         this.closeConn(conn);
       } else {
@@ -745,10 +750,27 @@ class CurlSession {
     const outer = this.env.trace;
     const bus = new TraceBus();
     let handshaking = true;
+    let secured: TlsStream | undefined;
     bus.onAny((e) => {
       if (outer?.wants(e.type)) outer.emit(e);
-      // After the handshake curl prints no more of these lines (session tickets, close_notify).
-      if (!handshaking) return;
+      // After the handshake curl prints no more of these lines (session tickets, close_notify)
+      // but a fatal alert, which fails the next SSL_read (56).
+      if (!handshaking) {
+        if (e.type !== 'tls.alert' || e.direction !== 'received' || e.level !== 'fatal' || !secured) return;
+        const description = (AlertDescription as Record<string, number>)[e.alert] ?? 0;
+        this.readAlerts.set(secured, description);
+        if (this.verbose)
+          this.printLines([
+            curlTlsStepLine({
+              kind: 'alert',
+              direction: 'in',
+              version: secured.version,
+              level: 'fatal',
+              description,
+            }),
+          ]);
+        return;
+      }
       events.push(e);
       if (steps.add(e)) {
         const all = lines();
@@ -780,6 +802,7 @@ class CurlSession {
       return fail(curlTlsFailureOf(e, host, events), shown);
     }
     handshaking = false;
+    secured = stream;
     const leaf = stream.peerCertificates[0];
     this.printLines(
       curlTlsSessionLines(

@@ -5,7 +5,8 @@
  *   curl [-v] [-i] [-I] [-s] [-S] [-f] [-L] [--max-redirs N] [-o FILE] [-H 'Name: value']... [-h]
  *        [-X METHOD] [-d DATA]... [-A AGENT] [-w FORMAT] [-m SECONDS] [--connect-timeout SECONDS]
  *        [-0 | --http1.0 | --http1.1 | --http2 | --http2-prior-knowledge]
- *        [-k] [--cacert FILE] [--tlsv1.2 | --tlsv1.3] [--tls-max VERSION] [--ciphers LIST] URL...
+ *        [-k] [--cacert FILE] [--tlsv1.2 | --tlsv1.3] [--tls-max VERSION] [--ciphers LIST]
+ *        [-E | --cert NAME] [--key NAME] URL...
  *
  * This file is the shell command and the argument parser; the transfers are
  * curl-transfers.ts, which real-mode `netlab curl` runs too (src/cli/curl-command.ts
@@ -15,6 +16,13 @@
  * store, seeded randomness and wall clock), so a certificate the node does not trust
  * fails with curl's exit 60. `--cacert FILE` trusts the PEM certificates of a lab file
  * instead (files written by the lab's commands), `-k` trusts anything.
+ *
+ * `--cert` and `--key` name the node's client certificates (`pki.clients`), which the lab
+ * keeps as if each were the files NAME.crt (the chain), NAME.key (its key) and NAME.pem
+ * (both in one file): `--cert alice` or `--cert alice.pem` alone, or `--cert alice.crt
+ * --key alice.key`. Anything else is what curl says of a file it cannot use, exit 58:
+ * a name the node does not hold ("could not load PEM client certificate"), a .crt without
+ * its key or a key of another certificate ("unable to set private key file").
  */
 import { parseCertificatesPem } from '../../application/pki/certificate.ts';
 import { TrustStore } from '../../application/pki/trust-store.ts';
@@ -29,6 +37,8 @@ import type { Command, CommandContext } from '../shell/command.ts';
 import { choiceValue, integerValue, numberValue, stringValue } from '../shell/option-values.ts';
 import { parseOptions } from '../shell/options.ts';
 import { resolveHost } from '../shell/resolve-host.ts';
+import type { Credential } from '../../application/tls/config.ts';
+import type { CurlTlsFailure } from '../format/curl-tls.ts';
 import { type CurlOptions, type CurlTls, runCurl } from './curl-transfers.ts';
 
 const TLS_VERSION = choiceValue('unsupported TLS version', ['1.2', '1.3']);
@@ -208,7 +218,7 @@ export const curl: Command = {
         return 'error' in r ? r : [formatIpv4Address(r.address)];
       },
       connect: (address, port) => node.requireService(TCP).connect(address, port, { noDelay: true }),
-      ...(nodeTls(ctx, args.cacert) ? { tls: nodeTls(ctx, args.cacert)! } : {}),
+      ...(nodeTls(ctx, args) ? { tls: nodeTls(ctx, args)! } : {}),
       trace: sim.trace,
       node: node.name,
       onInterrupt: (fn) => {
@@ -222,10 +232,37 @@ export const curl: Command = {
   },
 };
 
+/** The base name of a client certificate file: `alice.crt` → alice, when it ends so. */
+function baseName(file: string, endings: readonly string[]): string {
+  const ending = endings.find((e) => file.endsWith(e) && file.length > e.length);
+  return ending ? file.slice(0, -ending.length) : file;
+}
+
+/**
+ * The client certificate --cert (and --key) name among the node's, or the failure curl
+ * reports for it (58).
+ */
+export function clientCredential(
+  held: ReadonlyMap<string, Credential>,
+  cert: string,
+  key: string | undefined,
+): Credential | CurlTlsFailure {
+  const name = baseName(cert, ['.pem', '.crt']);
+  const credential = held.get(name);
+  if (!credential) return { kind: 'client-cert', file: cert };
+  if (key === undefined) return cert.endsWith('.crt') ? { kind: 'client-key', file: cert } : credential;
+  return baseName(key, ['.pem', '.key']) === name && !key.endsWith('.crt')
+    ? credential
+    : { kind: 'client-key', file: key };
+}
+
 /** The node's TLS as curl's: its trust store, or the PEM lab file --cacert names. */
-function nodeTls(ctx: CommandContext, cacert: string | undefined): CurlTls | undefined {
+function nodeTls(ctx: CommandContext, args: CurlArguments): CurlTls | undefined {
   const tls = ctx.node?.service(NODE_TLS);
   if (!tls) return undefined;
+  const cacert = args.cacert;
+  const client =
+    args.cert === undefined ? undefined : clientCredential(tls.clientCertificates, args.cert, args.key);
   let trustStore = tls.trustStore;
   let problem: CurlTls['problem'];
   if (cacert !== undefined) {
@@ -235,6 +272,8 @@ function nodeTls(ctx: CommandContext, cacert: string | undefined): CurlTls | und
       problem = { kind: 'cafile', file: cacert };
     else trustStore = new TrustStore(cacert, certs);
   }
+  if (!problem && client && 'kind' in client) problem = client;
+  const certificate = client && !('kind' in client) ? client : undefined;
   return {
     trust: { cafile: cacert ?? `/etc/ssl/certs/ca-certificates.crt`, capath: '/etc/ssl/certs' },
     ...(problem ? { problem } : {}),
@@ -246,6 +285,7 @@ function nodeTls(ctx: CommandContext, cacert: string | undefined): CurlTls | und
         suites: r.suites,
         verify: r.verify,
         trustStore,
+        ...(certificate ? { certificate } : {}),
         trace: r.trace,
         describe: true,
       }),

@@ -23,11 +23,14 @@
  * - no line for a ChangeCipherSpec received: OpenSSL 3's message callback reports only
  *   the one it sends.
  *
+ * - a fatal alert after the handshake is printed when it arrives and fails the transfer
+ *   (src/tools/format/curl.ts): a TLS 1.3 server's certificate_required comes once curl has
+ *   sent its request, `(56) OpenSSL SSL_read: ... tlsv13 alert certificate required, errno 0`.
+ *
  * Left out: the `} [N bytes data]` lines of non-terminal output for TLS records (which
- * depend on OpenSSL's record boundaries), session ticket lines, OCSP stapling, and alerts
- * after the handshake: a TLS 1.3 server's certificate_required arrives once curl has sent
- * its request, which real curl reports as `(56) OpenSSL SSL_read: ...` and netlab's as the
- * connection closing (52).
+ * depend on OpenSSL's record boundaries), session ticket lines, OCSP stapling, the
+ * close_notify lines after the handshake, and the TLS 1.3 ChangeCipherSpec that OpenSSL
+ * sends for middlebox compatibility (netlab's curl sends none).
  */
 
 export type CurlTlsStep =
@@ -298,7 +301,11 @@ export type CurlTlsFailure =
   /** Some other handshake failure: an alert sent, a protocol error, or the connection closed. */
   | { readonly kind: 'handshake'; readonly message: string }
   /** --cacert names a file that cannot be read. */
-  | { readonly kind: 'cafile'; readonly file: string };
+  | { readonly kind: 'cafile'; readonly file: string }
+  /** --cert names a file that cannot be read as a PEM certificate. */
+  | { readonly kind: 'client-cert'; readonly file: string }
+  /** The client key (--key, else the --cert file) cannot be read, or is not the certificate's. */
+  | { readonly kind: 'client-key'; readonly file: string };
 
 export interface CurlTlsError {
   readonly exitCode: number;
@@ -337,5 +344,14 @@ export function curlTlsError(f: CurlTlsFailure): CurlTlsError {
         info: `* error setting certificate file: ${f.file}`,
         final: [`curl: (77) error setting certificate file: ${f.file}`],
       };
+    // lib/vtls/openssl.c cert_stuff(): SSL_CTX_use_certificate_chain_file, then the key.
+    case 'client-cert': {
+      const text = `could not load PEM client certificate from ${f.file}, OpenSSL error error:80000002:system library::No such file or directory, (no key found, wrong pass phrase, or wrong file format?)`;
+      return { exitCode: 58, info: `* ${text}`, final: [`curl: (58) ${text}`] };
+    }
+    case 'client-key': {
+      const text = `unable to set private key file: '${f.file}' type PEM`;
+      return { exitCode: 58, info: `* ${text}`, final: [`curl: (58) ${text}`] };
+    }
   }
 }

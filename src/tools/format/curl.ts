@@ -23,6 +23,7 @@
  * redirects (-L), cookies, and the 8.x changes to wording (`* Connected to ... port 80`
  * without `(#0)`, `* Request completely sent off`, `* using HTTP/1.x`).
  */
+import { CURL_OPENSSL, opensslAlertError } from './curl-tls.ts';
 
 export const CURL_VERSION = '7.88.1';
 export const CURL_USER_AGENT = `curl/${CURL_VERSION}`;
@@ -74,7 +75,12 @@ export type CurlOutcome =
       readonly expected?: number;
     }
   /** The response did not parse (8, "Weird server reply"). */
-  | { readonly kind: 'weird-reply' };
+  | { readonly kind: 'weird-reply' }
+  /**
+   * A fatal TLS alert arrived after the handshake, failing OpenSSL's SSL_read (56): TLS 1.3's
+   * certificate_required comes so, once the client's Finished is sent (RFC 8446 §4.4.2.4).
+   */
+  | { readonly kind: 'tls-alert'; readonly description: number };
 
 export interface CurlTransfer {
   /** The host as written in the URL. */
@@ -128,6 +134,8 @@ export function curlExitCode(t: Pick<CurlTransfer, 'connect' | 'outcome'>): numb
       return 28;
     case 'weird-reply':
       return 8;
+    case 'tls-alert':
+      return 56;
   }
 }
 
@@ -152,6 +160,8 @@ export function curlErrorMessage(t: CurlTransfer): string | undefined {
         : `Operation timed out after ${o.elapsedMs} milliseconds with ${o.received} out of ${o.expected} bytes received`;
     case 'weird-reply':
       return 'Weird server reply';
+    case 'tls-alert':
+      return `OpenSSL SSL_read: ${CURL_OPENSSL}: ${opensslAlertError(o.description)}, errno 0`;
   }
 }
 
