@@ -77,6 +77,7 @@ import {
   parseRenegotiationInfo,
   parseServerKeyShare,
   parseServerVersion,
+  parseCertificateAuthorities,
   parseSignatureAlgorithms,
   PSK_DHE_KE,
   type RawExtension,
@@ -615,7 +616,14 @@ export class TlsClient extends TlsConnection {
       this.failWith(schemes);
       return;
     }
-    this.received(() => describeCertificateRequest(schemes, 0), msg);
+    // certificate_authorities (§4.2.4): the CAs the server accepts client certificates from.
+    const caData = findExtension(cr.extensions, ExtensionType.CertificateAuthorities);
+    const cas = caData === undefined ? [] : parseCertificateAuthorities(caData);
+    if (cas instanceof ProtocolError) {
+      this.failWith(cas);
+      return;
+    }
+    this.received(() => describeCertificateRequest(schemes, cas.length), msg);
     this.requested13 = { context: cr.context.slice(), schemes };
     this.transcript.add(msg.raw);
     this.transition('client-wait-certificate');

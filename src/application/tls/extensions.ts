@@ -13,7 +13,7 @@
  */
 import { ByteReader } from '../../bytes/byte-reader.ts';
 import { ByteWriter } from '../../bytes/byte-writer.ts';
-import type { ProtocolError } from '../../bytes/protocol-error.ts';
+import { ProtocolError } from '../../bytes/protocol-error.ts';
 import { extensionName } from './code-points.ts';
 import { tlsError } from './record.ts';
 
@@ -323,6 +323,13 @@ export function encodeDistinguishedNames(names: readonly Uint8Array[]): Uint8Arr
   w.u16(names.reduce((n, d) => n + 2 + d.length, 0));
   for (const d of names) w.u16(d.length).bytes(d);
   return w.finish();
+}
+
+/** The certificate_authorities extension's body (RFC 8446 §4.2.4), as DER names. */
+export function parseCertificateAuthorities(data: Uint8Array): Uint8Array[] | ProtocolError {
+  const r = new ByteReader(data);
+  const names = readDistinguishedNames(r);
+  return names instanceof ProtocolError ? names : finish(r, names, 'certificate_authorities');
 }
 
 export function readDistinguishedNames(r: ByteReader): Uint8Array[] | ProtocolError {
