@@ -1,0 +1,176 @@
+/**
+ * Client certificates, real curl and netlab's curl side by side. A real `openssl s_server
+ * -Verify 1 -verify_return_error` that insists on a client certificate from netlab's CA:
+ * with `--cert/--key` both curls print the same handshake lines (the client's Certificate
+ * and CERT verify) in TLS 1.3 and 1.2; without one, both get TLS 1.3's certificate_required
+ * once the request is sent (exit 56, `OpenSSL SSL_read: ...`) and TLS 1.2's
+ * handshake_failure (exit 35); and both say the same of a --cert file that is not there
+ * (exit 58). netlab's curl here is real mode, the same code as the lab's shell.
+ *
+ * One difference is left: OpenSSL sends TLS 1.3's middlebox-compatibility ChangeCipherSpec
+ * (RFC 8446 Appendix D.4) and curl prints it; netlab's curl sends none, so that line is
+ * taken out of the real output before comparing.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
+import { curlHttps } from '../../src/real/tls-client.ts';
+import { hasOpenssl, startOpenssl, tempDir, waitForOutput, warnIfNoOpenssl } from './openssl-helpers.ts';
+
+warnIfNoOpenssl('the curl client-certificate comparison');
+const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasCurl)
+  console.warn('SKIPPED: curl not installed, so the curl client-certificate comparison did not run.');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function realCurl(args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('curl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    child.once('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+/** curl's TLS lines and its error, the patch level of OpenSSL masked. */
+function tlsLines(lines: readonly string[]): string[] {
+  return lines
+    .filter((l) => /^\* (TLSv|SSL connection|OpenSSL|could not|unable)/.test(l) || l.startsWith('curl:'))
+    .map((l) => l.replace(/OpenSSL\/3\.0\.\d+/, 'OpenSSL/3.0.x'));
+}
+
+const MIDDLEBOX_CCS = '* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):';
+
+describe.skipIf(!hasOpenssl() || !hasCurl)('client certificates: real curl and netlab curl', () => {
+  let server: ReturnType<typeof startOpenssl> | undefined;
+  let url = '';
+  let pki = '';
+  let client = { certFile: '', keyFile: '' };
+  beforeAll(async () => {
+    const dir = tempDir('netlab-clientcert-');
+    pki = join(dir, 'pki');
+    pkiInit(pki);
+    const site = pkiIssue(pki, ['localhost', '127.0.0.1']);
+    client = pkiIssue(pki, ['alice']);
+    const port = await freePort();
+    server = startOpenssl([
+      's_server',
+      '-accept',
+      String(port),
+      '-www',
+      '-cert',
+      site.certFile,
+      '-key',
+      site.keyFile,
+      '-CAfile',
+      join(pki, 'ca.crt'),
+      '-Verify',
+      '1',
+      '-verify_return_error',
+    ]);
+    await waitForOutput(server.output, /ACCEPT/);
+    url = `https://127.0.0.1:${port}/`;
+  });
+  afterAll(async () => {
+    server?.kill();
+    await server?.done;
+  });
+
+  const both = async (
+    args: readonly string[],
+    options: { cert?: boolean; tlsMax12?: boolean; cert2?: string },
+  ) => {
+    const cacert = join(pki, 'ca.crt');
+    const certArgs = options.cert2
+      ? ['--cert', options.cert2]
+      : options.cert
+        ? ['--cert', client.certFile, '--key', client.keyFile]
+        : [];
+    const real = await realCurl(['-svS', '--cacert', cacert, ...certArgs, ...args, url]);
+    const ours = await curlHttps({
+      url: [url],
+      cacert,
+      ...(options.cert2
+        ? { cert: options.cert2 }
+        : options.cert
+          ? { cert: client.certFile, key: client.keyFile }
+          : {}),
+      ...(options.tlsMax12 ? { tlsMax: '1.2' as const } : {}),
+      verbose: true,
+      silent: true,
+      showError: true,
+      tty: true,
+    });
+    return { real, ours };
+  };
+
+  it('TLS 1.3 with a certificate: Certificate and CERT verify go out after the server Finished', async () => {
+    const { real, ours } = await both([], { cert: true });
+    const expected = tlsLines(real.stderr.split('\n')).filter((l) => l !== MIDDLEBOX_CCS);
+    expect(expected.slice(0, 11)).toEqual([
+      '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
+      '* TLSv1.3 (IN), TLS handshake, Server hello (2):',
+      '* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):',
+      '* TLSv1.3 (IN), TLS handshake, Request CERT (13):',
+      '* TLSv1.3 (IN), TLS handshake, Certificate (11):',
+      '* TLSv1.3 (IN), TLS handshake, CERT verify (15):',
+      '* TLSv1.3 (IN), TLS handshake, Finished (20):',
+      '* TLSv1.3 (OUT), TLS handshake, Certificate (11):',
+      '* TLSv1.3 (OUT), TLS handshake, CERT verify (15):',
+      '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
+      '* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384',
+    ]);
+    expect(real.status).toBe(0);
+    expect(ours.exitCode).toBe(0);
+    expect(tlsLines(ours.stderr).slice(0, 11)).toEqual(expected.slice(0, 11));
+  });
+
+  it('TLS 1.2 with a certificate: Certificate before Client key exchange, CERT verify after', async () => {
+    const { real, ours } = await both(['--tls-max', '1.2'], { cert: true, tlsMax12: true });
+    const expected = tlsLines(real.stderr.split('\n')).slice(0, 13);
+    expect(expected.slice(6, 9)).toEqual([
+      '* TLSv1.2 (OUT), TLS handshake, Certificate (11):',
+      '* TLSv1.2 (OUT), TLS handshake, Client key exchange (16):',
+      '* TLSv1.2 (OUT), TLS handshake, CERT verify (15):',
+    ]);
+    expect(ours.exitCode).toBe(real.status);
+    expect(tlsLines(ours.stderr).slice(0, 13)).toEqual(expected);
+  });
+
+  it('TLS 1.3 without a certificate: certificate_required after the request, exit 56', async () => {
+    const { real, ours } = await both([], {});
+    const expected = tlsLines(real.stderr.split('\n')).filter((l) => l !== MIDDLEBOX_CCS);
+    expect(expected.slice(-3)).toEqual([
+      '* TLSv1.3 (IN), TLS alert, unknown (628):',
+      '* OpenSSL SSL_read: OpenSSL/3.0.x: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0',
+      'curl: (56) OpenSSL SSL_read: OpenSSL/3.0.x: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0',
+    ]);
+    expect(real.status).toBe(56);
+    expect(ours.exitCode).toBe(56);
+    expect(tlsLines(ours.stderr)).toEqual(expected);
+  });
+
+  it('TLS 1.2 without a certificate: handshake_failure, exit 35', async () => {
+    const { real, ours } = await both(['--tls-max', '1.2'], { tlsMax12: true });
+    const expected = tlsLines(real.stderr.split('\n'));
+    expect(expected.at(-1)).toBe(
+      'curl: (35) OpenSSL/3.0.x: error:0A000410:SSL routines::sslv3 alert handshake failure',
+    );
+    expect(real.status).toBe(35);
+    expect(ours.exitCode).toBe(35);
+    expect(tlsLines(ours.stderr)).toEqual(expected);
+  });
+});
