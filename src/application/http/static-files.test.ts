@@ -1,7 +1,10 @@
 /** The pieces HTTP/1.x and HTTP/2 static serving share: which file a path names, and conditional GET. */
 import { describe, expect, it } from 'vitest';
-import { memoryFiles } from './file-source.ts';
-import { fileEtag, findStaticFile, isNotModified } from './static-files.ts';
+import { type FileEntry, type FileSource, memoryFiles } from './file-source.ts';
+import { HeaderList } from './header-list.ts';
+import type { HttpServerRequest, HttpServerResponse } from './router.ts';
+import { fileEtag, findStaticFile, isNotModified, staticFiles } from './static-files.ts';
+import { bytes } from './test-helpers.ts';
 
 const site = memoryFiles({ '/index.html': 'home', '/a.css': 'a {}', '/docs/index.html': 'docs' });
 
@@ -46,5 +49,51 @@ describe('isNotModified', () => {
     expect(isNotModified(entry, etag, undefined, 'not a date')).toBe(false);
     expect(isNotModified(entry, etag, '"x"', date)).toBe(false);
     expect(isNotModified(entry, etag, undefined, undefined)).toBe(false);
+  });
+});
+
+describe('staticFiles headers', () => {
+  const req = (path: string, headers: Record<string, string> = {}) =>
+    ({
+      method: 'GET',
+      target: path,
+      path,
+      query: '',
+      headers: HeaderList.from(headers),
+    }) as unknown as HttpServerRequest;
+  const fields = (r: HttpServerResponse) => [...HeaderList.from(r.headers).entries()];
+
+  it('are made once per entry, and anew for a new entry of the same path', async () => {
+    let entry: FileEntry = {
+      kind: 'file',
+      size: 4,
+      modified: Date.UTC(2025, 0, 1),
+      read: () => bytes('home'),
+    };
+    const source: FileSource = { stat: (p) => (p === '/index.html' ? entry : undefined) };
+    const handler = staticFiles(source, { headers: { 'Cache-Control': 'no-cache' } });
+    const r1 = await handler(req('/index.html'));
+    expect(fields(r1)).toEqual([
+      ['Content-Type', 'text/html; charset=utf-8'],
+      ['ETag', '"67748580-4"'],
+      ['Last-Modified', 'Wed, 01 Jan 2025 00:00:00 GMT'],
+      ['Cache-Control', 'no-cache'],
+    ]);
+    expect((await handler(req('/index.html'))).headers).toBe(r1.headers);
+    const r304 = await handler(req('/index.html', { 'If-None-Match': '"67748580-4"' }));
+    expect([r304.status, fields(r304)]).toEqual([
+      304,
+      [
+        ['ETag', '"67748580-4"'],
+        ['Last-Modified', 'Wed, 01 Jan 2025 00:00:00 GMT'],
+        ['Cache-Control', 'no-cache'],
+      ],
+    ]);
+    entry = { kind: 'file', size: 5, modified: Date.UTC(2025, 0, 2), read: () => bytes('home!') };
+    const r2 = await handler(req('/index.html'));
+    expect(fields(r2).slice(1, 3)).toEqual([
+      ['ETag', '"6775d700-5"'],
+      ['Last-Modified', 'Thu, 02 Jan 2025 00:00:00 GMT'],
+    ]);
   });
 });

@@ -16,6 +16,7 @@
  * listings (a directory without an index is 404).
  */
 import type { FileEntry, FileSource } from './file-source.ts';
+import { HeaderList } from './header-list.ts';
 import { formatHttpDate, parseHttpDate } from './http-date.ts';
 import { mimeTypeOf } from './mime-types.ts';
 import { type HttpHandler, type HttpServerResponse, textResponse } from './router.ts';
@@ -46,6 +47,7 @@ export function staticFiles(source: FileSource, options: StaticFilesOptions = {}
   const index = options.index ?? 'index.html';
   const streamAbove = options.streamAbove ?? 256 * 1024;
   const extra = options.headers ?? {};
+  const memo: FileHeaderMemo = new WeakMap();
   return async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return textResponse(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
@@ -62,7 +64,7 @@ export function staticFiles(source: FileSource, options: StaticFilesOptions = {}
       };
     }
     if (found.kind === 'missing') return textResponse(404, 'Not Found');
-    return fileResponse(req.method, req.headers, found.path, found.entry, streamAbove, extra);
+    return fileResponse(req.method, req.headers, found.path, found.entry, streamAbove, extra, memo);
   };
 }
 
@@ -110,6 +112,44 @@ export function isNotModified(
   return since !== undefined && Math.floor(entry.modified / 1000) * 1000 <= since;
 }
 
+/** A file's response headers, worked out once per entry (and path). */
+interface FileHeaders {
+  readonly path: string;
+  readonly etag: string;
+  /** Content-Type, ETag, Last-Modified and the extra headers, for a 200. */
+  readonly ok: HeaderList;
+  /** The validators and the extra headers, for a 304 (RFC 9110 §15.4.5). */
+  readonly notModified: HeaderList;
+}
+
+/**
+ * Headers by entry. A FileSource hands back the same entry object while the file is
+ * unchanged (memoryFiles always; the real directory's cache while the stat agrees), so the
+ * ETag, the HTTP date and the checked header list are made once per version of the file,
+ * not per request; a changed file is a new entry, and the old one's headers go with it.
+ */
+type FileHeaderMemo = WeakMap<object, FileHeaders>;
+
+function fileHeaders(
+  path: string,
+  entry: Extract<FileEntry, { kind: 'file' }>,
+  extra: Readonly<Record<string, string>>,
+  memo: FileHeaderMemo,
+): FileHeaders {
+  const known = memo.get(entry);
+  if (known?.path === path) return known;
+  const etag = fileEtag(entry);
+  const validators = { ETag: etag, 'Last-Modified': formatHttpDate(entry.modified), ...extra };
+  const made: FileHeaders = {
+    path,
+    etag,
+    ok: HeaderList.from({ 'Content-Type': mimeTypeOf(path), ...validators }),
+    notModified: HeaderList.from(validators),
+  };
+  memo.set(entry, made);
+  return made;
+}
+
 async function fileResponse(
   method: string,
   requestHeaders: { get(name: string): string | undefined },
@@ -117,14 +157,13 @@ async function fileResponse(
   entry: Extract<FileEntry, { kind: 'file' }>,
   streamAbove: number,
   extra: Readonly<Record<string, string>>,
+  memo: FileHeaderMemo,
 ): Promise<HttpServerResponse> {
-  const etag = fileEtag(entry);
-  const lastModified = formatHttpDate(entry.modified);
-  const validators = { ETag: etag, 'Last-Modified': lastModified, ...extra };
+  const h = fileHeaders(path, entry, extra, memo);
   const inm = requestHeaders.get('if-none-match');
   const ims = requestHeaders.get('if-modified-since');
-  if (isNotModified(entry, etag, inm, ims)) return { status: 304, headers: validators };
-  const headers = { 'Content-Type': mimeTypeOf(path), ...validators };
+  if (isNotModified(entry, h.etag, inm, ims)) return { status: 304, headers: h.notModified };
+  const headers = h.ok;
   if (method === 'HEAD') return { status: 200, headers, contentLength: entry.size };
   if (entry.stream && entry.size > streamAbove) {
     return { status: 200, headers, body: entry.stream(), contentLength: entry.size };

@@ -11,11 +11,12 @@
  *
  * Left out: Range requests, compression, directory listings.
  */
-import type { FileSource } from '../http/file-source.ts';
+import type { FileEntry, FileSource } from '../http/file-source.ts';
 import { formatHttpDate } from '../http/http-date.ts';
 import { mimeTypeOf } from '../http/mime-types.ts';
 import { parseRequestTarget } from '../http/request-target.ts';
 import { fileEtag, findStaticFile, isNotModified } from '../http/static-files.ts';
+import type { HeaderField } from './hpack/index.ts';
 import type { H2Handler, H2ServerResponse } from './server.ts';
 
 export interface H2StaticFilesOptions {
@@ -33,11 +34,48 @@ function text(status: number, body: string, headers: Record<string, string> = {}
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: `${body}\n` };
 }
 
+/** A file's response fields, made once per entry as static-files.ts does for HTTP/1.x. */
+interface FileFields {
+  readonly path: string;
+  readonly etag: string;
+  /** content-type, content-length, etag, last-modified and the extra headers (200). */
+  readonly ok: readonly HeaderField[];
+  /** The validators and the extra headers (304). */
+  readonly notModified: readonly HeaderField[];
+}
+
+/**
+ * The fields of `entry` at `path`. A FileSource returns the same entry object while the
+ * file is unchanged, so this is once per version of the file, not once per request.
+ */
+function fileFields(
+  memo: WeakMap<object, FileFields>,
+  path: string,
+  entry: Extract<FileEntry, { kind: 'file' }>,
+  extra: Readonly<Record<string, string>>,
+): FileFields {
+  const known = memo.get(entry);
+  if (known?.path === path) return known;
+  const etag = fileEtag(entry);
+  const validators: Record<string, string> = { etag, 'last-modified': formatHttpDate(entry.modified) };
+  for (const [k, v] of Object.entries(extra)) validators[k.toLowerCase()] = v;
+  const fields = (r: Record<string, string>) => Object.entries(r).map(([name, value]) => ({ name, value }));
+  const made: FileFields = {
+    path,
+    etag,
+    ok: fields({ 'content-type': mimeTypeOf(path), 'content-length': String(entry.size), ...validators }),
+    notModified: fields(validators),
+  };
+  memo.set(entry, made);
+  return made;
+}
+
 export function h2StaticFiles(source: FileSource, options: H2StaticFilesOptions = {}): H2Handler {
   const index = options.index ?? 'index.html';
   const streamAbove = options.streamAbove ?? 256 * 1024;
   const extra = options.headers ?? {};
   const push = options.push ?? {};
+  const memo = new WeakMap<object, FileFields>();
   return async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return text(405, 'Method Not Allowed', { allow: 'GET, HEAD' });
@@ -50,16 +88,10 @@ export function h2StaticFiles(source: FileSource, options: H2StaticFilesOptions 
     }
     if (found.kind === 'missing') return text(404, 'Not Found');
     const { path, entry } = found;
-    const etag = fileEtag(entry);
-    const validators: Record<string, string> = { etag, 'last-modified': formatHttpDate(entry.modified) };
-    for (const [k, v] of Object.entries(extra)) validators[k.toLowerCase()] = v;
-    if (isNotModified(entry, etag, req.header('if-none-match'), req.header('if-modified-since')))
-      return { status: 304, headers: validators };
-    const headers = {
-      'content-type': mimeTypeOf(path),
-      'content-length': String(entry.size),
-      ...validators,
-    };
+    const f = fileFields(memo, path, entry, extra);
+    if (isNotModified(entry, f.etag, req.header('if-none-match'), req.header('if-modified-since')))
+      return { status: 304, headers: f.notModified };
+    const headers = f.ok;
     const pushList = push[path] ?? push[target.path];
     const withPush = pushList && !req.pushed ? { push: pushList } : {};
     if (req.method === 'HEAD') return { status: 200, headers, ...withPush };
