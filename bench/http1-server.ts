@@ -6,10 +6,12 @@
  *
  * Scenarios:
  * - 'file': GET of a 1 KiB file from disk, keep-alive, one request in flight per
- *   connection; both servers stat and read the file per request and send Content-Type,
- *   Content-Length, Last-Modified and ETag. netlab also resolves the path with realpath()
- *   (a symbolic link must not lead out of the root), one more file-system call per request
- *   than the node:http side makes: this scenario is bound by the libuv thread pool.
+ *   connection; both servers send Content-Type, Content-Length, Last-Modified and ETag.
+ *   The node:http side stats and reads the file per request (stat, then readFile: open,
+ *   fstat, read, close). netlab stats it per request too, the stats of one event-loop turn
+ *   shared, and serves the content it cached while the stat agrees; it resolves the path
+ *   (realpath: a symbolic link must not lead out of the root) and reads the file again only
+ *   when the stat differs (src/real/http-directory.ts).
  * - 'hello': a 12-byte in-memory body, one request in flight per connection: the cost of
  *   the server itself (parse, route, serialise, write).
  * - 'hello x16': the same with 16 requests pipelined per connection: mostly request
