@@ -10,12 +10,14 @@
  * device, inode, size, mtime, ctime — and, for files up to `maxFileBytes`, the content.
  * Every request stats the path again, as nginx does for every request when its
  * open_file_cache is off (https://nginx.org/en/docs/http/ngx_http_core_module.html#open_file_cache):
- * the cache saves the other calls, never that one. The remembered answer is used only when
- * all five identity fields are unchanged; otherwise the path is resolved and checked
- * against the root again and the file read again. A deleted file fails the stat and is
- * absent at once. ctime is in the identity because every change to an inode moves it —
- * a write, a rename, a new or removed hard link, even `touch -d` or `cp -p` setting mtime
- * back (POSIX.1-2017, XBD 4.9 "File Times Update").
+ * the cache saves the other calls, never that one (the requests of one event-loop turn
+ * share a stat issued after all of them arrived, batched-stat.ts). The remembered answer
+ * is used only when all five identity fields are unchanged; otherwise the path is resolved
+ * and checked against the root again and the file read again. A deleted file fails the
+ * stat and is absent at once. ctime is in the identity because changes to an inode mark
+ * it for update — a write, a new or removed hard link, a chmod, even `touch -d` or
+ * `cp -p` setting mtime back (POSIX.1-2017 XBD "File Times Update"; write(), link(),
+ * unlink(), utimensat()), and on Linux file systems a rename too.
  *
  * Timestamps have a resolution (a kernel clock tick, 2 s on FAT), so a write in the same
  * tick as the one before leaves size, mtime and ctime as they were. Git calls such an
@@ -29,6 +31,10 @@
  * the file itself is unchanged (same inode, same ctime), and the cache goes on serving the
  * bytes it read while the file was inside the root, until the file changes. Those bytes
  * are ones the root already published; nothing outside the root that was not is served.
+ *
+ * A small file's content is read as soon as its path is looked up and found changed (or
+ * new), for a HEAD or a 304 too: the entry's size and times then come from the same
+ * descriptor as the bytes (fstat), so Content-Length, ETag and body agree.
  *
  * Bounds: `maxEntries` paths and `maxBytes` of content (file-cache.ts, LRU).
  */
