@@ -54,6 +54,8 @@ describe('directoryFiles cache', () => {
     expect(await again.read()).toBe(bytes);
     const st = statSync(join(root, 'a.html'));
     expect([again.size, again.modified]).toEqual([6, st.mtimeMs]);
+    await src.stat('/a.html/'); // the same file on disk: the same entry, held once
+    expect(src.cacheSize()).toEqual({ entries: 1, bytes: 6 });
   });
 
   it('a file changed on disk is served fresh, even with its size and mtime put back', async () => {

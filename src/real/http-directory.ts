@@ -5,7 +5,7 @@
  * absent. Files above `streamAbove` (see static-files.ts) are streamed from disk in 64 KiB
  * reads, so serving a large file costs bounded memory.
  *
- * The cache, and the rule that keeps it fresh. Each request path remembers what the last
+ * The cache, and the rule that keeps it fresh. Each path remembers what the last
  * request learnt: the resolved path (realpath), the file's identity as stat() gave it —
  * device, inode, size, mtime, ctime — and, for files up to `maxFileBytes`, the content.
  * Every request stats the path again, as nginx does for every request when its
@@ -183,15 +183,15 @@ export function directoryFiles(root: string, options: DirectoryFilesOptions = {}
       try {
         st = await stat(joined);
       } catch {
-        cache.delete(path);
+        cache.delete(joined);
         return undefined;
       }
-      const cached = cache.get(path);
+      const cached = cache.get(joined);
       let known = cached;
       if (known === undefined || !sameFile(known, st)) {
         known = await resolve(base, joined, st);
         if (known === undefined) {
-          cache.delete(path);
+          cache.delete(joined);
           return undefined;
         }
       }
@@ -204,12 +204,12 @@ export function directoryFiles(root: string, options: DirectoryFilesOptions = {}
         try {
           known = await load(known);
         } catch (e) {
-          cache.delete(path);
+          cache.delete(joined);
           if (gone(e)) return undefined; // deleted between the stat and the open
           throw e;
         }
       }
-      if (known !== cached) cache.set(path, known);
+      if (known !== cached) cache.set(joined, known);
       return known.entry;
     },
     cacheSize: () => ({ entries: cache.size, bytes: cache.bytes }),
