@@ -31,6 +31,13 @@ import { CLIENT_PREFACE } from '../../application/http2/preface.ts';
 import { MIN_MAX_FRAME_SIZE, SettingId } from '../../application/http2/settings.ts';
 import { toHex } from '../../bytes/hex.ts';
 import type { DissectionBuilder } from './builder.ts';
+import {
+  blockAt,
+  decodedHeaders,
+  type HeaderBlockContext,
+  headerBlockFields,
+  headerInfo,
+} from './http2-header-fields.ts';
 import { type Field, field, hex, type Http2FrameView } from './types.ts';
 
 /**
@@ -153,18 +160,51 @@ export function decodeHttp2(f: Uint8Array, at: number, end: number): Http2Decode
   return { preface: startsWithPreface(f, at, end), frames, trailing: Math.max(0, end - stop) };
 }
 
-/** Wireshark's Info column: `Magic, SETTINGS[0], WINDOW_UPDATE[0]`, `HEADERS[1]`. */
-export function http2Info(d: Http2Decoded): string {
-  const parts = d.frames.map((x) => `${frameTypeName(x.type)}[${x.streamId}]`);
+/**
+ * Wireshark's Info column: `Magic, SETTINGS[0], WINDOW_UPDATE[0]`, `HEADERS[1]`, and with
+ * the connection's header blocks decoded `HEADERS[3]: GET /style.css`, `HEADERS[3]: 200 OK`.
+ */
+export function http2Info(d: Http2Decoded, headers?: HeaderBlockContext): string {
+  const parts = d.frames.map((x) => {
+    const name = `${frameTypeName(x.type)}[${x.streamId}]`;
+    if (headers === undefined || (x.type !== FrameType.HEADERS && x.type !== FrameType.PUSH_PROMISE))
+      return name;
+    const got = blockAt(headers, x.offset);
+    const info = got && headerInfo(got.block);
+    return info === undefined ? name : `${name}: ${info}`;
+  });
   return (d.preface ? ['Magic', ...parts] : parts).join(', ');
+}
+
+/** The decoded header fields of the HEADERS and PUSH_PROMISE frames in `d`. */
+export function http2Headers(
+  d: Http2Decoded,
+  headers: HeaderBlockContext,
+): { readonly name: string; readonly value: string }[] {
+  const offsets = d.frames
+    .filter((x) => x.type === FrameType.HEADERS || x.type === FrameType.PUSH_PROMISE)
+    .map((x) => x.offset);
+  return decodedHeaders(headers, offsets);
 }
 
 function flagNames(type: number, flags: number): string[] {
   return (FLAGS[type] ?? []).filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
 }
 
+/** The fragment's words: its size, and why it is not decoded when it is not. */
+function fragmentText(length: number, headers: HeaderBlockContext | undefined): string {
+  return headers === undefined
+    ? `${length} bytes (HPACK: decoding needs the connection's dynamic table)`
+    : `${length} bytes`;
+}
+
 /** The fields of a whole frame's payload, read by the codec. */
-function payloadFields(f: Uint8Array, x: Http2FrameView, problems: string[]): Field[] {
+function payloadFields(
+  f: Uint8Array,
+  x: Http2FrameView,
+  problems: string[],
+  headers: HeaderBlockContext | undefined,
+): Field[] {
   const at = x.offset + FRAME_HEADER_LENGTH;
   const h = { length: x.length, type: x.type, flags: x.flags, streamId: x.streamId };
   const frame = parseFrame(h, f.subarray(at, at + x.length));
@@ -198,11 +238,12 @@ function payloadFields(f: Uint8Array, x: Http2FrameView, problems: string[]): Fi
         ...prio,
         field(
           'Header Block Fragment',
-          `${frame.fragment.length} bytes (HPACK: decoding needs the connection's dynamic table)`,
+          fragmentText(frame.fragment.length, headers),
           fragAt,
           frame.fragment.length,
         ),
         ...padding,
+        ...(headers === undefined ? [] : headerBlockFields(headers, x.offset)),
       ];
     }
     case 'PRIORITY':
@@ -223,11 +264,12 @@ function payloadFields(f: Uint8Array, x: Http2FrameView, problems: string[]): Fi
         field('Promised-Stream-ID', frame.promisedStreamId, start, 4),
         field(
           'Header Block Fragment',
-          `${frame.fragment.length} bytes (HPACK: decoding needs the connection's dynamic table)`,
+          fragmentText(frame.fragment.length, headers),
           start + 4,
           frame.fragment.length,
         ),
         ...padding,
+        ...(headers === undefined ? [] : headerBlockFields(headers, x.offset)),
       ];
     }
     case 'PING':
@@ -253,7 +295,9 @@ function payloadFields(f: Uint8Array, x: Http2FrameView, problems: string[]): Fi
       return [
         field(
           'Header Block Fragment',
-          `${frame.fragment.length} bytes (HPACK: decoding needs the connection's dynamic table)`,
+          headers === undefined
+            ? fragmentText(frame.fragment.length, headers)
+            : `${frame.fragment.length} bytes (decoded with the HEADERS or PUSH_PROMISE it continues)`,
           at,
           frame.fragment.length,
         ),
@@ -268,7 +312,12 @@ function payloadFields(f: Uint8Array, x: Http2FrameView, problems: string[]): Fi
   }
 }
 
-function frameField(f: Uint8Array, x: Http2FrameView, problems: string[]): Field {
+function frameField(
+  f: Uint8Array,
+  x: Http2FrameView,
+  problems: string[],
+  headers: HeaderBlockContext | undefined,
+): Field {
   const at = x.offset;
   const type = frameTypeName(x.type);
   const names = flagNames(x.type, x.flags);
@@ -287,8 +336,8 @@ function frameField(f: Uint8Array, x: Http2FrameView, problems: string[]): Field
     field('Reserved', hex(f[at + 5]! >> 7, 1), at + 5, 4),
     field('Stream Identifier', x.streamId, at + 5, 4),
   ];
-  if (x.present === x.length) children.push(...payloadFields(f, x, problems));
-  else
+  if (x.present === x.length) children.push(...payloadFields(f, x, problems, headers));
+  else {
     children.push(
       field(
         '[Frame cut by the segment end]',
@@ -297,17 +346,35 @@ function frameField(f: Uint8Array, x: Http2FrameView, problems: string[]): Field
         x.present,
       ),
     );
+    if (headers !== undefined && (x.type === FrameType.HEADERS || x.type === FrameType.PUSH_PROMISE))
+      children.push(...headerBlockFields(headers, x.offset));
+  }
+  const got =
+    headers && (x.type === FrameType.HEADERS || x.type === FrameType.PUSH_PROMISE)
+      ? blockAt(headers, x.offset)
+      : undefined;
+  const info = got && headerInfo(got.block);
   return field(
     'Stream',
-    `${type}, Stream ID: ${x.streamId}, Length ${x.length}`,
+    `${type}, Stream ID: ${x.streamId}, Length ${x.length}${info === undefined ? '' : `, ${info}`}`,
     at,
     FRAME_HEADER_LENGTH + x.present,
     children,
   );
 }
 
-/** Adds the HTTP/2 layer for `f[at, end)`, which `decodeHttp2` read as `d`. */
-export function dissectHttp2(b: DissectionBuilder, at: number, end: number, d: Http2Decoded): void {
+/**
+ * Adds the HTTP/2 layer for `f[at, end)`, which `decodeHttp2` read as `d`; with `headers`
+ * (decrypted data of a connection whose header blocks were decoded) the HEADERS and
+ * PUSH_PROMISE frames show their header fields.
+ */
+export function dissectHttp2(
+  b: DissectionBuilder,
+  at: number,
+  end: number,
+  d: Http2Decoded,
+  headers?: HeaderBlockContext,
+): void {
   const f = b.frame;
   const problems: string[] = [];
   const fields: Field[] = [];
@@ -317,7 +384,7 @@ export function dissectHttp2(b: DissectionBuilder, at: number, end: number, d: H
         field('Magic', 'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n', at, CLIENT_PREFACE.length),
       ]),
     );
-  for (const x of d.frames) fields.push(frameField(f, x, problems));
+  for (const x of d.frames) fields.push(frameField(f, x, problems, headers));
   if (d.trailing > 0) {
     const from = end - d.trailing;
     if (d.trailing < FRAME_HEADER_LENGTH)
@@ -337,8 +404,13 @@ export function dissectHttp2(b: DissectionBuilder, at: number, end: number, d: H
       length: end - at,
       fields,
       ...(problems.length > 0 ? { problem: `Malformed: ${problems[0]}` } : {}),
-      decoded: { kind: 'http2', preface: d.preface, frames: d.frames },
+      decoded: {
+        kind: 'http2',
+        preface: d.preface,
+        frames: d.frames,
+        ...(headers === undefined ? {} : { headers: http2Headers(d, headers) }),
+      },
     },
-    http2Info(d),
+    http2Info(d, headers),
   );
 }

@@ -25,6 +25,7 @@ export type {
 } from './types.ts';
 export { tcpFlagNames } from './tcp.ts';
 export { type DecryptedSession, decryptedApplications, dissectDecrypted } from './tls-decrypted.ts';
+export { decodeTlsHeaders } from './tls-http2-headers.ts';
 export { type AppProtocol, appProtocolOf, decodeTcpPayload } from './tcp-payload.ts';
 
 export function dissect(frame: Uint8Array): Dissection {

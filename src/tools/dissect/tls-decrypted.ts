@@ -24,7 +24,9 @@ import { alertName } from '../../application/tls/alert.ts';
 import { CONTENT_TYPE_NAMES } from '../../application/tls/code-points.ts';
 import { DissectionBuilder } from './builder.ts';
 import { decodeHttp1, dissectHttp1, startsWithHttp1 } from './http1.ts';
-import { decodeHttp2, dissectHttp2, type Http2Decoded, looksLikeHttp2 } from './http2.ts';
+import { decodeHttp2, dissectHttp2, type Http2Decoded, http2Headers, looksLikeHttp2 } from './http2.ts';
+import type { HeaderBlockContext } from './http2-header-fields.ts';
+import type { ConnectionHeaders } from './http2-headers/decode.ts';
 import { dissectEthernet } from './ethernet.ts';
 import type { DecryptedRecord } from './tls-decrypt/decrypt.ts';
 import { innerHandshakeFields } from './tls-inner.ts';
@@ -47,6 +49,19 @@ const APPLICATION_DATA = 23;
 export interface DecryptedSession {
   readonly version?: number;
   readonly alpn?: string;
+}
+
+/** The header blocks of the record's direction, when the connection's were decoded. */
+function headerContext(
+  r: DecryptedRecord,
+  headers: ConnectionHeaders | undefined,
+): HeaderBlockContext | undefined {
+  if (headers === undefined || r.content === undefined) return undefined;
+  return {
+    headers: headers[r.direction],
+    recordStreamOffset: r.streamOffset,
+    recordLength: r.content.bytes.length,
+  };
 }
 
 /** Words the wire dissector uses for what it cannot read; the decrypted records replace them. */
@@ -119,18 +134,28 @@ function decodeAppData(p: Uint8Array, session: DecryptedSession): AppData | unde
 
 /**
  * The HTTP/1.x or HTTP/2 that the decrypted records ending in a frame carry, each record's
- * alone: what the display filter matches `http` and `http2` fields against.
+ * alone: what the display filter matches `http` and `http2` fields against (with the
+ * decoded header fields when the connection's `headers` are given).
  */
 export function decryptedApplications(
   records: readonly DecryptedRecord[],
   session: DecryptedSession,
+  headers?: ConnectionHeaders,
 ): AppDecoded[] {
   const out: AppDecoded[] = [];
   for (const r of records) {
     if (r.keys === 'clear' || r.content?.type !== APPLICATION_DATA) continue;
     const d = decodeAppData(r.content.bytes, session);
     if (d?.kind === 'http') out.push(d);
-    else if (d) out.push({ kind: 'http2', preface: d.decoded.preface, frames: d.decoded.frames });
+    else if (d) {
+      const ctx = headerContext(r, headers);
+      out.push({
+        kind: 'http2',
+        preface: d.decoded.preface,
+        frames: d.decoded.frames,
+        ...(ctx === undefined ? {} : { headers: http2Headers(d.decoded, ctx) }),
+      });
+    }
   }
   return out;
 }
@@ -139,16 +164,22 @@ function httpLayers(
   p: Uint8Array,
   session: DecryptedSession,
   source: number,
+  headers: HeaderBlockContext | undefined,
 ): (RecordLayers['app'] & { layers: Layer[] }) | undefined {
   const d = decodeAppData(p, session);
   if (d === undefined) return undefined;
   const b = new DissectionBuilder(p);
-  if (d.kind === 'http2') dissectHttp2(b, 0, p.length, d.decoded);
+  if (d.kind === 'http2') dissectHttp2(b, 0, p.length, d.decoded, headers);
   else dissectHttp1(b, 0, p.length, d.messages);
   return { protocol: b.protocol, info: b.info, layers: b.layers.map((l) => ({ ...l, source })) };
 }
 
-function recordLayers(r: DecryptedRecord, session: DecryptedSession, source: number): RecordLayers {
+function recordLayers(
+  r: DecryptedRecord,
+  session: DecryptedSession,
+  source: number,
+  headers: ConnectionHeaders | undefined,
+): RecordLayers {
   const version = shortVersion(session.version ?? r.version);
   const meta = [
     field(
@@ -214,7 +245,7 @@ function recordLayers(r: DecryptedRecord, session: DecryptedSession, source: num
   } else {
     names = ['Application Data'];
     heading = 'Application Data Protocol: Application Data';
-    app = type === APPLICATION_DATA ? httpLayers(p, session, source) : undefined;
+    app = type === APPLICATION_DATA ? httpLayers(p, session, source, headerContext(r, headers)) : undefined;
     const proto = app === undefined ? '' : app.protocol === 'HTTP2' ? 'http2' : 'http';
     children.push(field('Application Data', `${p.length} bytes${proto ? ` (${proto})` : ''}`, 0, p.length));
   }
@@ -236,12 +267,14 @@ function recordLayers(r: DecryptedRecord, session: DecryptedSession, source: num
 
 /**
  * The dissection of `frame` with `records`, the decrypted records that complete in it
- * (from `decryptTlsConnection`; records in the clear are left to the wire's layers).
+ * (from `decryptTlsConnection`; records in the clear are left to the wire's layers), and
+ * the connection's decoded HTTP/2 header blocks when there are (`decodeTlsHeaders`).
  */
 export function dissectDecrypted(
   frame: Uint8Array,
   records: readonly DecryptedRecord[],
   session: DecryptedSession,
+  headers?: ConnectionHeaders,
 ): Dissection {
   const wireBuilder = new DissectionBuilder(frame);
   dissectEthernet(wireBuilder);
@@ -256,7 +289,7 @@ export function dissectDecrypted(
     const source = sources.length;
     const bytes = r.content?.bytes ?? new Uint8Array(0);
     sources.push({ name: `Decrypted TLS (${bytes.length} bytes)`, bytes });
-    const got = recordLayers(r, session, source);
+    const got = recordLayers(r, session, source, headers);
     layers.push(...got.layers);
     names.push(...got.names);
     if (got.app) apps.push(got.app);

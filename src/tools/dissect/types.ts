@@ -111,6 +111,11 @@ export type Decoded =
       readonly preface: boolean;
       /** Every frame that starts in the segment, in order. */
       readonly frames: readonly Http2FrameView[];
+      /**
+       * The header fields of its HEADERS and PUSH_PROMISE frames, in order, where the
+       * connection's header blocks were decoded (decrypted data: http2-headers/).
+       */
+      readonly headers?: readonly { readonly name: string; readonly value: string }[];
     }
   | {
       readonly kind: 'tcp';

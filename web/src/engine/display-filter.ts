@@ -29,6 +29,12 @@
  *   tls.alert_message.desc   http.request  http.response  http.request.method ("GET")
  *   http.request.uri ("/")  http.request.version ("HTTP/1.1")  http.response.code
  *   http.response.phrase  http.host  http2.type  http2.streamid  http2.flags  http2.length
+ *   http2.header.name  http2.header.value  http2.headers.method  http2.headers.path
+ *   http2.headers.status ("200")  http2.headers.authority  http2.headers.scheme
+ *
+ * The `http2.header*` fields are the HPACK-decoded header blocks of decrypted connections
+ * (src/tools/dissect/http2-headers/), decoded once per connection decryption; h2c in the
+ * clear is not decoded (a segment alone cannot be: the table needs the whole connection).
  *
  * Left out: `contains`, `matches`, slices (`eth.src[0:3]`), field-to-field comparisons and
  * set membership (`tcp.port in {80 443}`).
@@ -134,6 +140,7 @@ function decryptedLayer(
         kind: 'http2',
         preface: inner.some((x) => x.kind === 'http2' && x.preface),
         frames: inner.flatMap((x) => (x.kind === 'http2' ? x.frames : [])),
+        headers: inner.flatMap((x) => (x.kind === 'http2' ? (x.headers ?? []) : [])),
       };
 }
 
@@ -152,6 +159,19 @@ const h2Many = (values: (x: Extract<Decoded, { kind: 'http2' }>['frames'][number
   get: [],
   many: (p, m) => some(layerOf(p, 'http2', m)?.frames.map(values)),
 });
+type H2Header = NonNullable<Extract<Decoded, { kind: 'http2' }>['headers']>[number];
+/** Decoded HTTP/2 header fields (decrypted connections only: HPACK needs the whole connection). */
+const h2Texts = (value: (h: H2Header) => string | undefined): FieldDef => ({
+  type: 'string',
+  get: [],
+  texts: (p, m) =>
+    some(
+      layerOf(p, 'http2', m)
+        ?.headers?.map(value)
+        .filter((v): v is string => v !== undefined),
+    ),
+});
+const h2Pseudo = (name: string) => h2Texts((h) => (h.name === name ? h.value : undefined));
 type HttpMessage = Extract<Decoded, { kind: 'http' }>['messages'][number];
 const httpTexts = (value: (m: HttpMessage) => string | undefined): FieldDef => ({
   type: 'string',
@@ -264,6 +284,13 @@ const FIELDS: Record<string, FieldDef> = {
   'http2.streamid': h2Many((x) => x.streamId),
   'http2.flags': h2Many((x) => x.flags),
   'http2.length': h2Many((x) => x.length),
+  'http2.header.name': h2Texts((h) => h.name),
+  'http2.header.value': h2Texts((h) => h.value),
+  'http2.headers.method': h2Pseudo(':method'),
+  'http2.headers.path': h2Pseudo(':path'),
+  'http2.headers.status': h2Pseudo(':status'),
+  'http2.headers.authority': h2Pseudo(':authority'),
+  'http2.headers.scheme': h2Pseudo(':scheme'),
 };
 
 const port = (p: PacketFields, ports: readonly number[]) =>

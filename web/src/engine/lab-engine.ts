@@ -188,7 +188,7 @@ export class LabEngine {
   private filtering = 0;
   private readonly decryptedForFilter = () => {
     const d = this.tls.forPacket(this.filtering);
-    return d && decryptedApplications(d.records, d.session);
+    return d && decryptedApplications(d.records, d.session, d.headers());
   };
 
   constructor(
@@ -595,7 +595,9 @@ export class LabEngine {
   dissection(i: number): Dissection {
     const frame = this.capture.frame(i);
     const tls = this.decryptTls ? this.tls.forPacket(i) : undefined;
-    return tls === undefined ? dissect(frame) : dissectDecrypted(frame, tls.records, tls.session);
+    return tls === undefined
+      ? dissect(frame)
+      : dissectDecrypted(frame, tls.records, tls.session, tls.headers());
   }
 
   /** The inspector's view of packet `i`: its row, layers, a copy of its bytes and of the decrypted ones. */

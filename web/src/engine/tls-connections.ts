@@ -17,6 +17,10 @@
  * and a filter running over a growing capture decrypts a connection once per batch of new
  * packets, not once per packet. A reset or a jump back in time builds a new engine, and so
  * a new cache.
+ *
+ * An HTTP/2 connection's header blocks (HPACK, which needs every earlier block of the
+ * direction) are decoded once per decryption, when a packet of it is first shown or
+ * filtered on, and cached with it (src/tools/dissect/tls-http2-headers.ts).
  */
 import { KEY_LOG_MAX_LINES } from '../../../src/application/tls/key-log.ts';
 import { KeyLog } from '../../../src/tools/dissect/tls-decrypt/key-log-file.ts';
@@ -26,6 +30,8 @@ import {
   type TlsDecryption,
 } from '../../../src/tools/dissect/tls-decrypt/decrypt.ts';
 import { segmentOf } from '../../../src/tools/dissect/tls-decrypt/segment.ts';
+import type { ConnectionHeaders } from '../../../src/tools/dissect/http2-headers/decode.ts';
+import { decodeTlsHeaders } from '../../../src/tools/dissect/tls-http2-headers.ts';
 import type { PacketStore } from './packet-store.ts';
 
 interface Connection {
@@ -41,12 +47,16 @@ interface Decrypted {
   readonly session: TlsDecryption;
   /** Records by the capture index of the packet they complete in. */
   readonly byPacket: Map<number, DecryptedRecord[]>;
+  /** HTTP/2 header blocks, decoded on first use (null: not HTTP/2). */
+  headers?: ConnectionHeaders | null;
 }
 
 /** The decryption of one packet's connection: the session and the records ending in the packet. */
 export interface PacketDecryption {
   readonly session: TlsDecryption;
   readonly records: readonly DecryptedRecord[];
+  /** The connection's HTTP/2 header blocks decoded (HPACK), when it is HTTP/2. */
+  readonly headers: () => ConnectionHeaders | undefined;
 }
 
 /** Connections whose decryptions are kept at once (the least recently used go first). */
@@ -109,7 +119,12 @@ export class TlsConnections {
       if (this.cache.size >= MAX_CACHED_CONNECTIONS) this.cache.delete(this.cache.keys().next().value!);
     } else this.cache.delete(id);
     this.cache.set(id, d);
-    return { session: d.session, records: d.byPacket.get(i) ?? [] };
+    const cached = d;
+    const headers = () => {
+      if (cached.headers === undefined) cached.headers = decodeTlsHeaders(cached.session) ?? null;
+      return cached.headers ?? undefined;
+    };
+    return { session: d.session, records: d.byPacket.get(i) ?? [], headers };
   }
 
   private decrypt(c: Connection): Decrypted {
