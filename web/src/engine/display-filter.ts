@@ -30,7 +30,7 @@
  *   http.request.uri ("/")  http.request.version ("HTTP/1.1")  http.response.code
  *   http.response.phrase  http.host  http2.type  http2.streamid  http2.flags  http2.length
  *   http2.header.name  http2.header.value  http2.headers.method  http2.headers.path
- *   http2.headers.status ("200")  http2.headers.authority  http2.headers.scheme
+ *   http2.headers.status (a number)  http2.headers.authority  http2.headers.scheme
  *
  * The `http2.header*` fields are the HPACK-decoded header blocks of decrypted connections
  * (src/tools/dissect/http2-headers/), decoded once per connection decryption; h2c in the
@@ -288,7 +288,17 @@ const FIELDS: Record<string, FieldDef> = {
   'http2.header.value': h2Texts((h) => h.value),
   'http2.headers.method': h2Pseudo(':method'),
   'http2.headers.path': h2Pseudo(':path'),
-  'http2.headers.status': h2Pseudo(':status'),
+  // A number, as Wireshark's (FT_UINT16): `http2.headers.status == 404`, `>= 400`.
+  'http2.headers.status': {
+    type: 'number',
+    get: [],
+    many: (p, m) =>
+      some(
+        layerOf(p, 'http2', m)
+          ?.headers?.filter((h) => h.name === ':status' && /^\d{3}$/.test(h.value))
+          .map((h) => Number(h.value)),
+      ),
+  },
   'http2.headers.authority': h2Pseudo(':authority'),
   'http2.headers.scheme': h2Pseudo(':scheme'),
 };
