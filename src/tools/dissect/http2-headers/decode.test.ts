@@ -218,3 +218,26 @@ describe('decodeConnectionHeaders: RFC 7541 C.3 and C.4 as HTTP/2 frames across 
     expect(partial.stopped).toBeUndefined();
   });
 });
+
+describe('decodeConnectionHeaders on hostile input', () => {
+  it('never throws on mutated streams, and stops or decodes within its caps', () => {
+    const valid = clientStream(settings(), ack, headers(1, C4[0]!), headers(3, C4[1]!), headers(5, C4[2]!));
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    let stopped = 0;
+    for (let i = 0; i < 500; i++) {
+      const bytes = valid.slice();
+      for (let k = 1 + rand(4); k > 0; k--) bytes[24 + rand(bytes.length - 24)] = rand(256);
+      const cuts = [rand(bytes.length), rand(bytes.length)].sort((a, b) => a - b);
+      const d = decodeConnectionHeaders(records(bytes, cuts), server).client;
+      expect(d.blocks.length).toBeLessThanOrEqual(3);
+      if (d.stopped) stopped++;
+      for (const b of d.blocks) expect(b.tableSize).toBeLessThanOrEqual(b.tableMaxSize);
+    }
+    // Most mutations land in a block or a frame header and stop the direction with a reason.
+    expect(stopped).toBeGreaterThan(100);
+  });
+});
