@@ -5,7 +5,9 @@
  *
  * - `memory`: a 1 KiB HTML page held in memory (the protocol stacks' cost);
  * - `file`: the same page from disk, by each server's own static-file path (netlab's
- *   FileSource with stat, ETag and Last-Modified; node's `respondWithFile`).
+ *   directory source with ETag and Last-Modified: a stat per request, the content cached
+ *   while the stat agrees, src/real/http-directory.ts; node's `respondWithFile`: open,
+ *   fstat, read and close per request).
  *
  * Each load is `h2load -n N -c C -m M` (N requests over C connections, M concurrent
  * streams each). The servers run in this process, one at a time. Prints req/s and the
