@@ -44,6 +44,16 @@ describe.skipIf(!available)('the web lab decodes HTTP/2 header blocks, in Chromi
     await lab?.close();
   });
 
+  it('shows the description’s list as a list, its filters as code', async () => {
+    const items = await page.$$eval('.side .description li', (els) => els.map((e) => e.textContent ?? ''));
+    expect(items).toHaveLength(3);
+    expect(items[0]).toMatch(
+      /^HTTP\/1\.1 keep-alive \(browser --http1\.1\): a connection carries one request at a time\./,
+    );
+    const code = await page.$$eval('.side .description code', (els) => els.map((e) => e.textContent));
+    expect(code).toEqual(['http2.type == 5', 'http2.streamid == 3']);
+  });
+
   it('shows the stylesheet request’s decoded headers and marks a field’s encoded bytes', async () => {
     await page.click('[role=tab][data-tab=packets]');
     await page.fill('input.filter', 'http2.headers.path == "/style.css" && frame.iface == "laptop:eth0"');

@@ -9,6 +9,7 @@ import type { LabContext } from './context.ts';
 import { download, h, replaceChildren } from './dom.ts';
 import { EXAMPLES, type Example } from './examples.ts';
 import { language, t } from './i18n.ts';
+import { proseBlocks } from './prose.ts';
 
 export class LibraryView {
   readonly element: HTMLElement;
@@ -127,15 +128,7 @@ export class LibraryView {
       },
       t('lib.load', { name: ex.name }),
     );
-    replaceChildren(
-      this.about,
-      h('h2', null, ex.name),
-      text
-        .trim()
-        .split(/\n\s*\n/)
-        .map((p) => h('p', null, p.replace(/\s*\n\s*/g, ' '))),
-      open,
-    );
+    replaceChildren(this.about, h('h2', null, ex.name), proseBlocks(text), open);
     for (const b of this.element?.querySelectorAll('.example') ?? []) {
       b.setAttribute('aria-current', String((b as HTMLElement).dataset.example === ex.name));
     }

@@ -9,6 +9,7 @@ import type { Tick } from '../worker/protocol.ts';
 import type { LabContext } from './context.ts';
 import { h, replaceChildren } from './dom.ts';
 import * as fmt from './format.ts';
+import { proseBlocks } from './prose.ts';
 import { language, t, tx } from './i18n.ts';
 import { Tabs } from './tabs.ts';
 import { Terminal } from './terminal.ts';
@@ -139,7 +140,7 @@ export class SidePanel {
           seed: sc.seed,
         }),
       ),
-      description ? h('div', { class: 'description' }, paragraphs(description)) : null,
+      description ? h('div', { class: 'description' }, proseBlocks(description)) : null,
       sc.warnings.length
         ? h(
             'details',
@@ -361,13 +362,6 @@ export class SidePanel {
     this.refresh = load;
     load();
   }
-}
-
-function paragraphs(text: string): HTMLElement[] {
-  return text
-    .trim()
-    .split(/\n\s*\n/)
-    .map((p) => h('p', null, p.replace(/\s*\n\s*/g, ' ')));
 }
 
 function renderTables(into: HTMLElement, tables: readonly NodeTable[]): void {
