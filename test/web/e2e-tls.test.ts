@@ -114,6 +114,10 @@ describe.skipIf(!available)('the web lab decrypts TLS with the run’s keys, in 
   it('filters on the HTTP inside TLS with decryption on, and finds none with it off', async () => {
     await page.click('[role=tab][data-tab=packets]');
     const count = () => page.textContent('.count');
+    // Clear the last test's filter first, so the count read below is this filter's.
+    await page.fill('input.filter', '');
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction(() => !/ of /.test(document.querySelector('.count')?.textContent ?? ' of '));
     await page.fill('input.filter', 'http.request.method == "GET" && frame.iface == "laptop:eth0"');
     await page.press('input.filter', 'Enter');
     // The tour's page and its subresources, each a GET the laptop sent inside TLS.
