@@ -6,39 +6,25 @@
  * and netlab's curl (real mode, the same code as the lab's) print the same `-v` lines —
  * the cipher selection, the ClientHello, the alert, OpenSSL's error string — and exit 35.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
 import { curlHttps } from '../../src/real/tls-client.ts';
-import { hasOpenssl, startOpenssl, tempDir, waitForOutput, warnIfNoOpenssl } from './openssl-helpers.ts';
+import {
+  curlStderr as realCurl,
+  freePort,
+  hasOpenssl,
+  startOpenssl,
+  tempDir,
+  waitForOutput,
+  warnIfNoOpenssl,
+} from './openssl-helpers.ts';
 
 warnIfNoOpenssl('the curl handshake_failure comparison');
 const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!hasCurl)
   console.warn('SKIPPED: curl not installed, so the curl handshake_failure comparison did not run.');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function realCurl(args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('curl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-    });
-    child.once('close', (status) => resolve({ status, stderr }));
-  });
-}
 
 /** curl's own lines (`* ...` and `curl: (N) ...`), the patch level of OpenSSL masked. */
 function curlLines(lines: readonly string[]): string[] {

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 let available: boolean | undefined;
@@ -106,4 +107,27 @@ export async function waitForOutput(output: () => string, pattern: RegExp, ms = 
       throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A loopback port free now, for an `openssl s_server -accept` to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs the real curl; its exit status and what it printed on stderr (-v lines, errors). */
+export function curlStderr(args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('curl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    child.once('close', (status) => resolve({ status, stderr }));
+  });
 }

@@ -11,7 +11,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/application/pki/der-time.ts';
@@ -20,6 +19,7 @@ import { connectNet } from '../../src/real/net-stream.ts';
 import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
 import { curlHttps } from '../../src/real/tls-client.ts';
 import {
+  freePort,
   hasOpenssl,
   openssl,
   opensslAsync,
@@ -263,16 +263,6 @@ describe.skipIf(!hasOpenssl())('openssl s_client and curl against netlab serve h
     });
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasOpenssl())('netlab curl against openssl s_server -www', () => {
   const dir = tempDir('netlab-sserver-');

@@ -79,3 +79,28 @@ export async function startLab(): Promise<Lab> {
     },
   };
 }
+
+/**
+ * Opens `hash` (`#example=http2`, or '' for the tour) and runs it to `seconds` of simulated
+ * time with the clock's jump box, waiting until the script has ended.
+ */
+export async function runToEnd(page: Page, url: string, hash: string, seconds: number): Promise<void> {
+  await page.goto(`${url}${hash}`);
+  await page.waitForSelector('body[data-scenario]');
+  await page.fill('#jump', String(seconds));
+  await page.press('#jump', 'Enter');
+  await page.waitForSelector('body[data-ended="true"]', { timeout: 60_000 });
+}
+
+/**
+ * Applies a display filter and waits for its count, `N of M packets`: the box is cleared
+ * first, so the count read afterwards is this filter's and not the one before it.
+ */
+export async function applyFilter(page: Page, text: string): Promise<void> {
+  await page.fill('input.filter', '');
+  await page.press('input.filter', 'Enter');
+  await page.waitForFunction(() => !/ of /.test(document.querySelector('.count')?.textContent ?? ' of '));
+  await page.fill('input.filter', text);
+  await page.press('input.filter', 'Enter');
+  await page.waitForFunction(() => / of /.test(document.querySelector('.count')?.textContent ?? ''));
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, chromiumAvailable, type Lab, startLab } from './browser.ts';
+import { applyFilter, CHROMIUM, chromiumAvailable, type Lab, runToEnd, startLab } from './browser.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ARTIFACTS = join(HERE, 'artifacts');
@@ -33,11 +33,8 @@ describe.skipIf(!available)('the web lab decodes HTTP/2 header blocks, in Chromi
     lab = await startLab();
     page = await lab.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${lab.url}#example=http2`);
-    await page.waitForSelector('body[data-scenario="http2"]');
-    await page.fill('#jump', '12');
-    await page.press('#jump', 'Enter');
-    await page.waitForSelector('body[data-ended="true"]', { timeout: 60_000 });
+    await runToEnd(page, lab.url, '#example=http2', 12);
+    expect(await page.getAttribute('body', 'data-scenario')).toBe('http2');
   }, 180_000);
 
   afterAll(async () => {
@@ -56,9 +53,8 @@ describe.skipIf(!available)('the web lab decodes HTTP/2 header blocks, in Chromi
 
   it('shows the stylesheet request’s decoded headers and marks a field’s encoded bytes', async () => {
     await page.click('[role=tab][data-tab=packets]');
-    await page.fill('input.filter', 'http2.headers.path == "/style.css" && frame.iface == "laptop:eth0"');
-    await page.press('input.filter', 'Enter');
-    await page.waitForFunction(() => /^1 of/.test(document.querySelector('.count')?.textContent ?? ''));
+    await applyFilter(page, 'http2.headers.path == "/style.css" && frame.iface == "laptop:eth0"');
+    expect(await page.textContent('.count')).toMatch(/^1 of/);
     const row = page.locator('.vlist-row', { hasText: 'HEADERS[3]: GET /style.css' }).first();
     await row.waitFor();
     expect(await row.textContent()).toMatch(/HTTP2\s*\d+\s*HEADERS\[3\]: GET \/style\.css$/);

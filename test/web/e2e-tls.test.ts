@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, chromiumAvailable, type Lab, startLab } from './browser.ts';
+import { applyFilter, CHROMIUM, chromiumAvailable, type Lab, runToEnd, startLab } from './browser.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -37,11 +37,7 @@ describe.skipIf(!available)('the web lab decrypts TLS with the run’s keys, in 
     lab = await startLab();
     page = await lab.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(lab.url);
-    await page.waitForSelector('body[data-scenario]');
-    await page.fill('#jump', '70');
-    await page.press('#jump', 'Enter');
-    await page.waitForSelector('body[data-ended="true"]', { timeout: 60_000 });
+    await runToEnd(page, lab.url, '', 70);
   }, 180_000);
 
   afterAll(async () => {
@@ -51,11 +47,8 @@ describe.skipIf(!available)('the web lab decrypts TLS with the run’s keys, in 
   it("shows the tour's first GET over TLS as HTTP under TLS, and only Application Data with the switch off", async () => {
     await page.click('[role=tab][data-tab=packets]');
     // The filter sees the wire: TLS segments the laptop sent.
-    await page.fill('input.filter', 'tls && frame.iface == "laptop:eth0"');
-    await page.press('input.filter', 'Enter');
-    await page.waitForFunction(() =>
-      /^[1-9]\d* of/.test(document.querySelector('.count')?.textContent ?? ''),
-    );
+    await applyFilter(page, 'tls && frame.iface == "laptop:eth0"');
+    expect(await page.textContent('.count')).toMatch(/^[1-9]\d* of/);
     await page.uncheck('#pkt-follow');
     await page.$eval('.vlist-scroller', (el) => {
       el.scrollTop = 0;
@@ -114,16 +107,8 @@ describe.skipIf(!available)('the web lab decrypts TLS with the run’s keys, in 
   it('filters on the HTTP inside TLS with decryption on, and finds none with it off', async () => {
     await page.click('[role=tab][data-tab=packets]');
     const count = () => page.textContent('.count');
-    // Clear the last test's filter first, so the count read below is this filter's.
-    await page.fill('input.filter', '');
-    await page.press('input.filter', 'Enter');
-    await page.waitForFunction(() => !/ of /.test(document.querySelector('.count')?.textContent ?? ' of '));
-    await page.fill('input.filter', 'http.request.method == "GET" && frame.iface == "laptop:eth0"');
-    await page.press('input.filter', 'Enter');
     // The tour's page and its subresources, each a GET the laptop sent inside TLS.
-    await page.waitForFunction(() =>
-      /^[1-9]\d* of/.test(document.querySelector('.count')?.textContent ?? ''),
-    );
+    await applyFilter(page, 'http.request.method == "GET" && frame.iface == "laptop:eth0"');
     const on = Number.parseInt((await count())!, 10);
     expect(on).toBeGreaterThanOrEqual(4);
     await page.locator('.vlist-row', { hasText: 'GET / HTTP/1.1' }).first().waitFor();

@@ -26,6 +26,7 @@
  * header list (SETTINGS_MAX_HEADER_LIST_SIZE's default there, RFC 9113 §6.5.2); past a
  * cap the direction stops with a note saying which.
  */
+import { concatBytes } from '../../../bytes/concat.ts';
 import { FRAME_HEADER_LENGTH, Flag, FrameType, frameTypeName } from '../../../application/http2/frame.ts';
 import { parseFrame } from '../../../application/http2/frame-codec.ts';
 import { H2Error } from '../../../application/http2/h2-error.ts';
@@ -220,7 +221,7 @@ function decodeDirection(
   let pending: Pending | undefined;
 
   const finish = (p: Pending): ProtocolError | undefined => {
-    const block = p.fragments.length === 1 ? p.fragments[0]! : concat(p.fragments, p.size);
+    const block = p.fragments.length === 1 ? p.fragments[0]! : concatBytes(p.fragments);
     const decoded = decoder.decode(block);
     const failed = decoded instanceof ProtocolError ? decoded : undefined;
     const layout = blockLayout(block);
@@ -325,16 +326,6 @@ function decodeDirection(
   }
   stopped ??= f.stopped;
   return { blocks, byFrame, recordStarts, ...(stopped === undefined ? {} : { stopped }) };
-}
-
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**
