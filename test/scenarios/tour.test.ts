@@ -3,11 +3,15 @@
  * (examples/tour-http.yaml): every step the description promises happens, in order, and
  * what the narrator says matches what was on the wire.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { KeyLogCollector } from '../../src/application/tls/key-log.ts';
+import { concatBytes } from '../../src/bytes/concat.ts';
 import { ScenarioRun } from '../../src/lab/run/scenario-run.ts';
 import { type Narration, TourNarrator } from '../../src/lab/tour/narrator.ts';
 import { SECOND } from '../../src/sim/time.ts';
 import { dissect } from '../../src/tools/dissect/index.ts';
+import { decryptTlsConnection } from '../../src/tools/dissect/tls-decrypt/decrypt.ts';
 import { exampleSpec } from './run-example.ts';
 
 /**
@@ -110,6 +114,10 @@ describe('the tour (HTTPS)', async () => {
   /** The laptop's TCP segments once the page is loaded, and its TCP states after the handshakes. */
   const closing: { dir: 'out' | 'in'; port: number; flags: number; len: number }[] = [];
   const states: string[] = [];
+  /** The laptop's frames of its first TCP connection, as tcpdump on it would capture them. */
+  const first: Uint8Array[] = [];
+  let firstPort: number | undefined;
+  let keyLog: KeyLogCollector | undefined;
   const { result, story, text, find } = await narrate('tour', (run) => {
     let loaded = false;
     run.sim.trace.on('browser.done', (e) => {
@@ -121,6 +129,8 @@ describe('the tour (HTTPS)', async () => {
       if (tcp?.kind !== 'tcp') return;
       if (dir === 'out' && (tcp.flags & 0x04) !== 0) rst++;
       const port = dir === 'out' ? tcp.sourcePort : tcp.destinationPort;
+      firstPort ??= port;
+      if (port === firstPort) first.push(e.frame.slice());
       if (loaded) closing.push({ dir, port, flags: tcp.flags, len: tcp.payloadLength });
     };
     run.sim.trace.on('link.tx', (e) => segment(e, 'out'));
@@ -137,6 +147,28 @@ describe('the tour (HTTPS)', async () => {
     run.sim.trace.on('tls.established', (e) => {
       if (e.node === 'laptop') chains.push([...e.peerChain]);
     });
+    keyLog = new KeyLogCollector(run.sim.trace);
+  });
+
+  it('names the SHA-256 fingerprint of the leaf certificate the server sent, as openssl x509 -fingerprint prints it', () => {
+    // The Certificate message, decrypted from the capture with the run's key log (RFC 8446
+    // §4.4.2: context, a 3-byte list length, then each entry's 3-byte length and DER).
+    const tls = decryptTlsConnection(first, keyLog!.text());
+    const plain = concatBytes(
+      tls.records
+        .filter((r) => r.direction === 'server' && r.content?.type === 22)
+        .map((r) => r.content!.bytes),
+    );
+    let at = 0;
+    while (plain[at] !== 11) at += 4 + ((plain[at + 1]! << 16) | (plain[at + 2]! << 8) | plain[at + 3]!);
+    const entry = at + 4 + 1 + plain[at + 4]! + 3;
+    const der = plain.subarray(
+      entry + 3,
+      entry + 3 + ((plain[entry]! << 16) | (plain[entry + 1]! << 8) | plain[entry + 2]!),
+    );
+    const sha = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!;
+    const line = text[find(/^Certificate \(encrypted/)]!;
+    expect(/SHA-256 fingerprint \(([0-9A-F:]+)…\)/.exec(line)![1]).toBe(sha.slice(0, 8).join(':'));
   });
 
   it('tells the story in order: URL, DNS, TCP, each TLS handshake message and the certificate check, HTTP, page, close', () => {

@@ -94,6 +94,13 @@ function short(hex: string): string {
   return hex.length > 16 ? `${hex.slice(0, 16)}…` : hex;
 }
 
+/** A certificate's fingerprint (`AB:CD:…`, as openssl prints it), its first 8 bytes: `5B:9A:03:E1:…`. */
+function shortFingerprint(fingerprint: string | undefined): string {
+  if (fingerprint === undefined) return '?';
+  const bytes = fingerprint.split(':');
+  return bytes.length > 8 ? `${bytes.slice(0, 8).join(':')}…` : fingerprint;
+}
+
 /** A distinguished name's common name (`CN = x, O = y` → x), or the name itself. */
 function cn(name: string): string {
   return /(?:^|, )CN = ([^,]+)/.exec(name)?.[1] ?? name;
@@ -655,8 +662,8 @@ export class TourNarrator {
         this.say(
           'tls',
           e.node,
-          `Certificate (encrypted, ${e.length} bytes): the server's chain — ${links}. The leaf binds the public key (${leaf?.key ?? '?'}) to ${leaf?.names.join(', ') ?? '?'}, valid ${leaf?.notBefore ?? '?'} to ${leaf?.notAfter ?? '?'}. The root is not sent: the browser must already have it.`,
-          `Certificate (암호화됨, ${e.length}바이트): 서버의 인증서 체인 — ${linksKo}. 말단 인증서는 공개 키(${leaf?.key ?? '?'})를 ${leaf?.names.join(', ') ?? '?'}에 묶으며, ${leaf?.notBefore ?? '?'}부터 ${leaf?.notAfter ?? '?'}까지 유효합니다. 루트는 보내지 않습니다. 브라우저가 이미 가지고 있어야 합니다.`,
+          `Certificate (encrypted, ${e.length} bytes): the server's chain — ${links}. The leaf binds the public key (${leaf?.key ?? '?'}) to ${leaf?.names.join(', ') ?? '?'}, valid ${leaf?.notBefore ?? '?'} to ${leaf?.notAfter ?? '?'}; its SHA-256 fingerprint (${shortFingerprint(leaf?.fingerprint)}) is the hash of its bytes that a certificate viewer shows. The root is not sent: the browser must already have it.`,
+          `Certificate (암호화됨, ${e.length}바이트): 서버의 인증서 체인 — ${linksKo}. 말단 인증서는 공개 키(${leaf?.key ?? '?'})를 ${leaf?.names.join(', ') ?? '?'}에 묶으며, ${leaf?.notBefore ?? '?'}부터 ${leaf?.notAfter ?? '?'}까지 유효합니다. SHA-256 지문(${shortFingerprint(leaf?.fingerprint)})은 인증서 바이트의 해시로, 인증서 뷰어가 보여 주는 값입니다. 루트는 보내지 않습니다. 브라우저가 이미 가지고 있어야 합니다.`,
         );
         return;
       }
