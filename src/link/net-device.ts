@@ -15,6 +15,7 @@ import { ETHERNET_HEADER_LENGTH, frameDestination } from './ethernet.ts';
 import type { Channel } from './channel.ts';
 import { DropTailQueue, type QueueLimit } from './drop-tail-queue.ts';
 import { isGroupMac, type MacAddress } from './mac-address.ts';
+import { DOUBLE_FIELD, type Time } from '../sim/time.ts';
 import type { Node } from './node.ts';
 import type { LinkDropReason } from './trace-events.ts';
 
@@ -41,7 +42,7 @@ export class NetDevice {
   readonly counters: DeviceCounters = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, drops: 0 };
   readonly queue: DropTailQueue;
   private promiscuousUsers = 0;
-  private busyUntil = 0;
+  private busyUntil: Time = DOUBLE_FIELD;
   private wakePending = false;
   /** A frame that found a shared medium busy and waits for `mediumIdle()`. */
   private deferred: Uint8Array | null = null;
@@ -52,6 +53,7 @@ export class NetDevice {
     readonly mac: MacAddress,
     options: NetDeviceOptions = {},
   ) {
+    this.busyUntil = 0;
     this.queue = new DropTailQueue(options.queue ?? { packets: 100 });
     this.mtu = options.mtu ?? 1500;
   }

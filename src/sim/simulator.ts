@@ -12,7 +12,7 @@ import { NetlabError } from '../bytes/netlab-error.ts';
 import { type EventFn, EventQueue, type ScheduledEvent } from './event-queue.ts';
 import { yieldToHost } from './macrotask.ts';
 import { Random } from './random.ts';
-import type { Time } from './time.ts';
+import { DOUBLE_FIELD, type Time } from './time.ts';
 import { TraceBus } from './trace.ts';
 
 export interface SimulatorOptions {
@@ -30,7 +30,7 @@ export class Simulator {
   readonly trace = new TraceBus();
   readonly random: Random;
   private readonly queue = new EventQueue();
-  private clock: Time = 0;
+  private clock: Time = DOUBLE_FIELD;
   private stopped = false;
   private running = false;
   private wokePromises = false;
@@ -38,6 +38,7 @@ export class Simulator {
   eventsExecuted = 0;
 
   constructor(options: SimulatorOptions = {}) {
+    this.clock = 0;
     this.random = new Random(options.seed ?? 1);
   }
 

@@ -10,6 +10,20 @@ export const MICROSECOND: Time = 1_000;
 export const MILLISECOND: Time = 1_000_000;
 export const SECOND: Time = 1_000_000_000;
 
+/**
+ * Not a time: a fraction that a field holding nanosecond times (or other numbers that
+ * outgrow 31 bits or turn fractional) is initialised with, before its constructor stores
+ * the real first value. A simulation passes 2^31 ns (2.15 s) after a moment of wall
+ * time, its timers sooner: when a field's first value was a small integer, V8 gave it
+ * the small-integer representation, and the first larger time then changes the class's
+ * hidden-class layout and throws away every compiled function that had read it (dozens
+ * on the per-packet path, all at once, just after they were optimised). Starting with a
+ * fraction gives the field the floating-point representation from the first object on;
+ * integers fit it, so nothing changes again. The value is overwritten at once and never
+ * observed.
+ */
+export const DOUBLE_FIELD = 0.5;
+
 const UNITS: Record<string, number> = {
   ns: NANOSECOND,
   us: MICROSECOND,

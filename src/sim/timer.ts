@@ -6,16 +6,18 @@
  */
 import type { ScheduledEvent } from './event-queue.ts';
 import type { Simulator } from './simulator.ts';
-import type { Time } from './time.ts';
+import { DOUBLE_FIELD, type Time } from './time.ts';
 
 export class Timer {
-  private deadline: Time = -1;
+  private deadline: Time = DOUBLE_FIELD;
   private event: ScheduledEvent | null = null;
 
   constructor(
     private readonly sim: Simulator,
     private readonly onFire: () => void,
-  ) {}
+  ) {
+    this.deadline = -1;
+  }
 
   /** Whether the timer is armed. */
   get armed(): boolean {

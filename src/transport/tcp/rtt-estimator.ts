@@ -7,7 +7,7 @@
  * Times are integer nanoseconds. Linux differs from RFC 6298's 1 s minimum with a 200 ms
  * minimum (TCP_RTO_MIN), which is netlab's default; ns-3's scenario uses 1 s.
  */
-import type { Time } from '../../sim/time.ts';
+import { DOUBLE_FIELD, type Time } from '../../sim/time.ts';
 
 export interface RttEstimatorOptions {
   readonly initialRto: Time;
@@ -19,8 +19,8 @@ export interface RttEstimatorOptions {
 
 export class RttEstimator {
   /** Smoothed RTT; 0 until the first sample. */
-  srtt = 0;
-  rttvar = 0;
+  srtt: Time = DOUBLE_FIELD;
+  rttvar: Time = DOUBLE_FIELD;
   /** The last sample. */
   latest = 0;
   /** Smallest sample seen (CUBIC and reports use it). */
@@ -31,6 +31,8 @@ export class RttEstimator {
   backoff = 0;
 
   constructor(private readonly o: RttEstimatorOptions) {
+    this.srtt = 0;
+    this.rttvar = 0;
     this.baseRto = o.initialRto;
   }
 

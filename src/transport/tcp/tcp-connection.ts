@@ -18,7 +18,7 @@
  * optional), TCP Fast Open, and data on SYN segments (accepted as RFC 9293 allows only
  * after the handshake: a SYN's data is dropped and retransmitted by the peer).
  */
-import { MILLISECOND, type Time } from '../../sim/time.ts';
+import { DOUBLE_FIELD, MILLISECOND, type Time } from '../../sim/time.ts';
 import type { StreamErrorCode } from '../byte-stream.ts';
 import type { TcpDropReason } from '../trace-events.ts';
 import type { TcpConfig } from './tcp-config.ts';
@@ -93,8 +93,8 @@ export class TcpConnection {
   /** Opened by a SYN to a listener. */
   passive = false;
   /** Time-wait and orphaned FIN-WAIT-2 deadlines, or -1. */
-  timeWaitAt: Time = -1;
-  finWait2At: Time = -1;
+  timeWaitAt: Time = DOUBLE_FIELD;
+  finWait2At: Time = DOUBLE_FIELD;
   private synRetries = 0;
   private readonly host: TcpConnectionHost;
   private readonly tsOffset: number;
@@ -104,9 +104,12 @@ export class TcpConnection {
   private readonly dataOptions: MutableTcpOptions = tcpOptions();
   private lastCwnd = 0;
   private lastSsthresh = 0;
-  private now: Time = 0;
+  private now: Time = DOUBLE_FIELD;
 
   constructor(init: TcpConnectionInit) {
+    this.timeWaitAt = -1;
+    this.finWait2At = -1;
+    this.now = 0;
     this.config = init.config;
     this.host = init.host;
     this.tsOffset = init.tsOffset >>> 0;

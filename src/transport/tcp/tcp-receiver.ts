@@ -16,7 +16,7 @@
  * the connection converts to sequence numbers. Not a state machine of its own: the
  * connection decides when data is acceptable in its state.
  */
-import type { Time } from '../../sim/time.ts';
+import { DOUBLE_FIELD, type Time } from '../../sim/time.ts';
 import { ReceiveBuffer } from './receive-buffer.ts';
 
 export class TcpReceiver {
@@ -39,7 +39,7 @@ export class TcpReceiver {
   /** An ACK must go out at once (out-of-order data, a hole filled, a FIN, a window update...). */
   ackNow = false;
   /** When the delayed ACK timer fires, or -1. */
-  delackAt: Time = -1;
+  delackAt: Time = DOUBLE_FIELD;
   // ---- timestamps (RFC 7323 §4.3)
   tsRecent = 0;
   tsRecentValid = false;
@@ -54,6 +54,7 @@ export class TcpReceiver {
     /** Maximum out-of-order intervals held. */
     maxIntervals = 64,
   ) {
+    this.delackAt = -1;
     // Slack of 2^14 covers the rounding of any window scale.
     this.buffer = new ReceiveBuffer(bufferSize + (1 << 14), maxIntervals);
     // Linux's tcp_initialize_rcv_mss: start from the default MSS, then learn the largest seen.

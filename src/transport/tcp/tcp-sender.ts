@@ -23,7 +23,7 @@
  * follows the last data byte. Left out: F-RTO and Eifel spurious-timeout detection (RFC
  * 5682, 3522), RACK-TLP (RFC 8985), PRR (RFC 6937), pacing, ECN.
  */
-import type { Time } from '../../sim/time.ts';
+import { DOUBLE_FIELD, type Time } from '../../sim/time.ts';
 import type { CongestionContext, CongestionControl } from './congestion/congestion-control.ts';
 import { Cubic } from './congestion/cubic.ts';
 import { NewReno } from './congestion/newreno.ts';
@@ -71,12 +71,12 @@ export class TcpSender {
   /** SND.NXT: next new sequence offset (the highest ever sent + 1; never moves back). */
   nxt = 0;
   /** SND.WND in bytes (already scaled). */
-  wnd = 0;
+  wnd: number = DOUBLE_FIELD;
   /** SND.WL1 (peer sequence offset) and SND.WL2 (our sequence offset) of the last window update. */
   wl1 = -1;
   wl2 = -1;
   /** Largest window the peer ever offered (for SWS avoidance and RFC 5961 §5). */
-  maxWnd = 0;
+  maxWnd: number = DOUBLE_FIELD;
   /** The peer's window scale shift. */
   shift = 0;
   /** Payload bytes of a full-sized segment (MSS minus the timestamp option when used). */
@@ -98,11 +98,11 @@ export class TcpSender {
   private firstPartialAck = true;
   // ---- timers
   /** Retransmission timer deadline, or -1. */
-  rtoAt: Time = -1;
+  rtoAt: Time = DOUBLE_FIELD;
   /** Consecutive RTO expiries without progress. */
   retries = 0;
   /** Persist timer deadline (zero-window probing), or -1. */
-  persistAt: Time = -1;
+  persistAt: Time = DOUBLE_FIELD;
   private persistBackoff = 0;
   /** One past the last byte sent as a window probe beyond SND.NXT. */
   private probeEnd = 0;
@@ -119,6 +119,10 @@ export class TcpSender {
     iss: number,
     mss: number,
   ) {
+    this.wnd = 0;
+    this.maxWnd = 0;
+    this.rtoAt = -1;
+    this.persistAt = -1;
     this.iss = iss >>> 0;
     this.mss = mss;
     this.buffer = new SendBuffer(config.sendBuffer);
