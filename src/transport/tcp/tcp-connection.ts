@@ -746,7 +746,12 @@ export class TcpConnection {
     }
     const blocks = r.buffer.sackBlocks(this.timestamps ? SACK_WITH_TS : SACK_WITHOUT_TS);
     const base = r.irs + 1;
-    o.sack = blocks.map((b) => ({ left: (base + b.start) >>> 0, right: (base + b.end) >>> 0 }));
+    // A literal filled by push, as parseTcpOptions builds its blocks: Array.prototype.map
+    // makes a holey array until it is compiled and a packed one after, and each new kind
+    // of array reaching the writer threw its compiled code away.
+    const sack: SackBlock[] = [];
+    for (const b of blocks) sack.push({ left: (base + b.start) >>> 0, right: (base + b.end) >>> 0 });
+    o.sack = sack;
     return 4 + 8 * blocks.length;
   }
 

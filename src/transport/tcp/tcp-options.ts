@@ -16,6 +16,7 @@
  * the MD5 signature option (RFC 2385): they parse as unknown options.
  */
 import { ProtocolError } from '../../bytes/protocol-error.ts';
+import { DOUBLE_FIELD } from '../../sim/time.ts';
 
 export const TcpOptionKind = {
   EndOfList: 0,
@@ -74,6 +75,41 @@ export function tcpOptions(o: TcpOptions = {}): MutableTcpOptions {
     unknown: o.unknown,
   };
 }
+
+/**
+ * Gives each field of the options shape (and of the timestamps and SACK block shapes) its
+ * most general representation once, at load. The first options objects hold `undefined`
+ * where later ones hold a number (mss, windowScale) or an array (sack), and the first
+ * timestamps and SACK edges are small integers where later ones pass 2^31 (they are
+ * unsigned 32-bit): each first new kind of value changed the shared hidden class's field
+ * and threw away the compiled code that read it (writeTcpHeader, tcpOptionsLength,
+ * writeTcpOptions, the socket's transmit), often seconds into a run when the first loss
+ * put SACK blocks in the options. Storing each kind here first means nothing generalises
+ * later. The objects are dropped at once; `DOUBLE_FIELD` says why a fraction.
+ */
+function primeShapes(): void {
+  const ts: { value: number; echoReply: number } = { value: DOUBLE_FIELD, echoReply: DOUBLE_FIELD };
+  const block: { left: number; right: number } = { left: DOUBLE_FIELD, right: DOUBLE_FIELD };
+  const o = tcpOptions({
+    mss: 1,
+    windowScale: 1,
+    sackPermitted: true,
+    sack: [block],
+    timestamps: ts,
+    unknown: [{ kind: 1, data: new Uint8Array(0) }],
+  });
+  ts.value = 1;
+  ts.echoReply = 1;
+  block.left = 1;
+  block.right = 1;
+  o.mss = undefined;
+  o.windowScale = undefined;
+  o.sackPermitted = undefined;
+  o.sack = undefined;
+  o.timestamps = undefined;
+  o.unknown = undefined;
+}
+primeShapes();
 
 /** No options at all, shared (options objects are read-only). */
 export const NO_OPTIONS: TcpOptions = Object.freeze(tcpOptions());

@@ -29,6 +29,7 @@ import type { TcpConfig } from './tcp-config.ts';
 import { TcpConnection, type TcpConnectionHost, type TcpSegmentOut } from './tcp-connection.ts';
 import type { TcpLayer } from './tcp-layer.ts';
 import type { TcpListener } from './tcp-listener.ts';
+import { NO_OPTIONS } from './tcp-options.ts';
 import {
   fillTcpChecksum,
   PROTOCOL_TCP,
@@ -102,7 +103,8 @@ export class TcpSocket implements ByteStream, Pollable, TcpConnectionHost {
     ack: 0,
     flags: 0,
     window: 0,
-    options: {} as TcpSegmentOut['options'],
+    // The shape every segment's options have, so the field never sees a second kind.
+    options: NO_OPTIONS as TcpSegmentOut['options'],
   };
 
   constructor(
