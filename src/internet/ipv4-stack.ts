@@ -324,15 +324,18 @@ export class Ipv4Stack {
   };
 
   private forward(frame: Uint8Array, inIface: Ipv4Interface, total: number, dst: number): void {
-    const packet = frame.subarray(14, 14 + total);
+    // The packet as a view only where something reads it (ICMP errors, filters): a
+    // forwarded packet otherwise needs none, and a router forwards every packet.
     const ttl = frame[22]!;
     if (ttl <= 1) {
+      const packet = frame.subarray(14, 14 + total);
       this.icmp.sendError('time-exceeded', TimeExceededCode.Ttl, packet, 0, inIface);
       this.dropFrame(frame, 'ttl-expired');
       return;
     }
     const route = this.routes.lookup(dst);
     if (!route) {
+      const packet = frame.subarray(14, 14 + total);
       this.icmp.sendError('destination-unreachable', UnreachableCode.Net, packet, 0, inIface);
       this.dropFrame(frame, 'no-route');
       return;
@@ -340,7 +343,7 @@ export class Ipv4Stack {
     const out = route.iface;
     if (
       this.filters.forward.length &&
-      !this.runFilters(this.filters.forward, packet, { inIface, outIface: out })
+      !this.runFilters(this.filters.forward, frame.subarray(14, 14 + total), { inIface, outIface: out })
     ) {
       this.dropFrame(frame, 'filtered');
       return;

@@ -73,6 +73,9 @@ export interface Ipv4ParseOptions {
   readonly verifyChecksum?: boolean;
 }
 
+/** Shared, so a call without options (every packet a stack receives) allocates none. */
+const DEFAULT_PARSE_OPTIONS: Ipv4ParseOptions = Object.freeze({});
+
 /**
  * Parses the datagram starting at `offset`. Bytes after Total Length (Ethernet padding)
  * are ignored. Errors: 'truncated' (fewer bytes than the header or Total Length says),
@@ -83,7 +86,7 @@ export interface Ipv4ParseOptions {
 export function parseIpv4(
   bytes: Uint8Array,
   offset = 0,
-  { verifyChecksum = true }: Ipv4ParseOptions = {},
+  { verifyChecksum = true }: Ipv4ParseOptions = DEFAULT_PARSE_OPTIONS,
 ): Ipv4Packet | ProtocolError {
   const available = bytes.length - offset;
   if (available < IPV4_MIN_HEADER_LENGTH) {
