@@ -23,7 +23,7 @@ import type { NetDevice } from '../link/net-device.ts';
 import type { Node } from '../link/node.ts';
 import { ServiceKey } from '../link/service-key.ts';
 import { Timer } from '../sim/timer.ts';
-import { DOUBLE_FIELD, SECOND, type Time } from '../sim/time.ts';
+import { SECOND, type Time } from '../sim/time.ts';
 import { ArpCache, type ArpOptions } from './arp-cache.ts';
 import { parseArp } from './arp.ts';
 import { internetChecksum, updateChecksum16 } from './checksum.ts';
@@ -127,28 +127,6 @@ export class Ipv4Stack {
   private readonly reassemblyTimer: Timer;
   private readonly reassemblyTimeout: Time;
   private identification: number;
-  /**
-   * The header fields `sendFrame` hands writeIpv4Header, filled in place per packet rather
-   * than a new object each time: the writer only reads them, before it returns. Addresses
-   * are unsigned 32-bit, so they start as doubles (DOUBLE_FIELD says why).
-   */
-  private readonly headerInit: {
-    protocol: number;
-    source: number;
-    destination: number;
-    ttl: number;
-    dontFragment: boolean;
-    dscp: number;
-    identification: number;
-  } = {
-    protocol: 0,
-    source: DOUBLE_FIELD,
-    destination: DOUBLE_FIELD,
-    ttl: 0,
-    dontFragment: false,
-    dscp: 0,
-    identification: 0,
-  };
 
   constructor(
     readonly node: Node,
@@ -264,15 +242,20 @@ export class Ipv4Stack {
     if (!iface && !loopback) return 'no-route';
     const source = opts.source ?? (loopback ? dst : iface!.sourceFor(nextHop));
     if (source === 0 && !loopback) return 'no-address';
-    const h = this.headerInit;
-    h.protocol = opts.protocol;
-    h.source = source;
-    h.destination = dst;
-    h.ttl = opts.ttl ?? this.defaultTtl;
-    h.dontFragment = opts.dontFragment ?? false;
-    h.dscp = opts.dscp ?? 0;
-    h.identification = this.nextId();
-    const headerLength = writeIpv4Header(frame, 14, h, payloadLength);
+    const headerLength = writeIpv4Header(
+      frame,
+      14,
+      {
+        protocol: opts.protocol,
+        source,
+        destination: dst,
+        ttl: opts.ttl ?? this.defaultTtl,
+        dontFragment: opts.dontFragment ?? false,
+        dscp: opts.dscp ?? 0,
+        identification: this.nextId(),
+      },
+      payloadLength,
+    );
     // (As long as the view of it would be: never past the frame's end.)
     const packetLength = Math.min(headerLength + payloadLength, frame.length - 14);
     // A view of the packet only for output filters (none on most nodes), not per packet.
