@@ -11,12 +11,12 @@
  * (RFC 8446 Appendix D.4) and curl prints it; netlab's curl sends none, so that line is
  * taken out of the real output before comparing.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
 import { curlHttps } from '../../src/real/tls-client.ts';
 import {
+  curlAvailable,
   curlStderr as realCurl,
   freePort,
   hasOpenssl,
@@ -27,9 +27,7 @@ import {
 } from './openssl-helpers.ts';
 
 warnIfNoOpenssl('the curl client-certificate comparison');
-const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasCurl)
-  console.warn('SKIPPED: curl not installed, so the curl client-certificate comparison did not run.');
+const hasCurl = curlAvailable('the curl client-certificate comparison');
 
 /** curl's TLS lines and its error, the patch level of OpenSSL masked. */
 function tlsLines(lines: readonly string[]): string[] {

@@ -6,12 +6,12 @@
  * and netlab's curl (real mode, the same code as the lab's) print the same `-v` lines —
  * the cipher selection, the ClientHello, the alert, OpenSSL's error string — and exit 35.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
 import { curlHttps } from '../../src/real/tls-client.ts';
 import {
+  curlAvailable,
   curlStderr as realCurl,
   freePort,
   hasOpenssl,
@@ -22,9 +22,7 @@ import {
 } from './openssl-helpers.ts';
 
 warnIfNoOpenssl('the curl handshake_failure comparison');
-const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!hasCurl)
-  console.warn('SKIPPED: curl not installed, so the curl handshake_failure comparison did not run.');
+const hasCurl = curlAvailable('the curl handshake_failure comparison');
 
 /** curl's own lines (`* ...` and `curl: (N) ...`), the patch level of OpenSSL masked. */
 function curlLines(lines: readonly string[]): string[] {

@@ -131,3 +131,10 @@ export function curlStderr(args: readonly string[]): Promise<{ status: number | 
     child.once('close', (status) => resolve({ status, stderr }));
   });
 }
+
+/** Whether the real curl is installed; warns loudly, naming what is skipped, when it is not. */
+export function curlAvailable(what: string): boolean {
+  const ok = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!ok) console.warn(`SKIPPED: curl not installed, so ${what} did not run.`);
+  return ok;
+}

@@ -207,32 +207,27 @@ export class SidePanel {
     const addrs = n.interfaces.filter((i) => i.address).map((i) => `${i.name} ${i.address}`);
     replaceChildren(
       this.body,
-      h(
-        'div',
-        { class: 'side-head' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'back',
-            onclick: () => this.ctx.select(null),
-            'aria-label': t('side.back'),
-          },
-          '←',
-        ),
-        h(
-          'h2',
-          { class: 'side-title' },
-          name,
-          h('span', { class: 'muted' }, ` · ${tx(`kind.${n.kind}`, n.kind)}`),
-        ),
-        power,
-      ),
+      this.head([name, h('span', { class: 'muted' }, ` · ${tx(`kind.${n.kind}`, n.kind)}`)], power),
       addrs.length ? h('p', { class: 'muted addresses' }, addrs.join(' · ')) : null,
       up ? null : h('p', { class: 'state-down' }, t('node.isDown')),
       tabs.element,
     );
     terminal.scrollToEnd();
+  }
+
+  /** A node's or link's panel heading: back to the scenario, the title, and any controls. */
+  private head(title: (string | HTMLElement)[], ...controls: HTMLElement[]): HTMLElement {
+    return h(
+      'div',
+      { class: 'side-head' },
+      h(
+        'button',
+        { type: 'button', class: 'back', onclick: () => this.ctx.select(null), 'aria-label': t('side.back') },
+        '←',
+      ),
+      h('h2', { class: 'side-title' }, ...title),
+      ...controls,
+    );
   }
 
   private async command(node: string, line: string): Promise<void> {
@@ -340,21 +335,7 @@ export class SidePanel {
     );
     replaceChildren(
       this.body,
-      h(
-        'div',
-        { class: 'side-head' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'back',
-            onclick: () => this.ctx.select(null),
-            'aria-label': t('side.back'),
-          },
-          '←',
-        ),
-        h('h2', { class: 'side-title' }, `${l.a.node}:${l.a.iface} ↔ ${l.b.node}:${l.b.iface}`),
-      ),
+      this.head([`${l.a.node}:${l.a.iface} ↔ ${l.b.node}:${l.b.iface}`]),
       info,
       form,
       error,
