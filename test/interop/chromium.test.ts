@@ -311,7 +311,11 @@ describe.skipIf(!available)('Chromium against the real-mode servers', () => {
     const ids = new Set(responses.map((x) => x.connectionId));
     expect(counter.requests).toBe(1 + SUBRESOURCES.length);
     expect(responses).toHaveLength(counter.requests);
-    expect(counter.opened).toBe(ids.size);
+    // Every connection that carried a request, seen from both ends. Chromium may open one
+    // more: its socket pool binds a request to whichever socket is ready first (late
+    // binding), and a connect job that loses the race leaves an idle, unused socket.
+    expect(counter.perConnection.size).toBe(ids.size);
+    expect(counter.opened).toBeGreaterThanOrEqual(ids.size);
     // How many requests each connection carried, as Chromium and as our server counted them.
     const chromiumCounts = [...ids].map((id) => responses.filter((x) => x.connectionId === id).length);
     expect([...counter.perConnection.values()].sort()).toEqual(chromiumCounts.sort());
@@ -530,16 +534,19 @@ describe.skipIf(!available)('Chromium against the real-mode servers', () => {
       const nav = await page.goto(`https://localhost:${served.port}/`);
       expect(nav?.status()).toBe(200);
       expectPageLoaded(await report(page), 'http/1.1');
-      // Five TLS 1.3 secrets (NSS key log format) per connection Chromium opened, each under its ClientHello.random.
+      // Five TLS 1.3 secrets (NSS key log format) per handshake Chromium made, each under its ClientHello.random.
       const lines = readFileSync(keylog, 'utf8').trimEnd().split('\n');
       for (const line of lines) {
         expect(line).toMatch(
           /^(CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_0|SERVER_TRAFFIC_SECRET_0|EXPORTER_SECRET) [0-9a-f]{64} [0-9a-f]{64}$/,
         );
       }
+      // Chromium may finish one handshake more than it uses (see expectKeepAlive).
       const connections = new Set(responses.map((x) => x.connectionId)).size;
-      expect(new Set(lines.map((l) => l.split(' ')[1])).size).toBe(connections);
-      expect(lines).toHaveLength(5 * connections);
+      const randoms = new Set(lines.map((l) => l.split(' ')[1])).size;
+      expect(randoms).toBeGreaterThanOrEqual(connections);
+      expect(randoms).toBeLessThanOrEqual(6);
+      expect(lines).toHaveLength(5 * randoms);
     } finally {
       await close();
       served.child.kill('SIGTERM');
