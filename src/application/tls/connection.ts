@@ -19,6 +19,7 @@
  * 'failed'; nothing after it is processed. An exception inside the machine (a bug) is
  * caught and becomes `internal_error`, so hostile input can never escape as a throw.
  */
+import { concatBytes, joinBytes } from '../../bytes/concat.ts';
 import { toHex } from '../../bytes/hex.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
@@ -122,20 +123,7 @@ export abstract class TlsConnection {
 
   /** Records produced since the last call, concatenated (empty when there are none). */
   takeOutput(): Uint8Array {
-    if (this.out.length === 0) return new Uint8Array(0);
-    if (this.out.length === 1) {
-      const only = this.out[0]!;
-      this.out = [];
-      return only;
-    }
-    let size = 0;
-    for (const r of this.out) size += r.length;
-    const all = new Uint8Array(size);
-    let at = 0;
-    for (const r of this.out) {
-      all.set(r, at);
-      at += r.length;
-    }
+    const all = joinBytes(this.out);
     this.out = [];
     return all;
   }
@@ -193,11 +181,8 @@ export abstract class TlsConnection {
     if (this.writeClosed || this.state === 'failed') return this.takeEvents();
     this.sendAlert('warning', AlertDescription.close_notify);
     this.writeClosed = true;
-    if (this.state !== 'connected') {
-      this.failure = failure('tls-local', 'close_notify', 'closed before the handshake completed', 'local');
-      this.setState('failed');
-      this.emit({ kind: 'failed', failure: this.failure });
-    }
+    if (this.state !== 'connected')
+      this.stop(failure('tls-local', 'close_notify', 'closed before the handshake completed', 'local'));
     return this.takeEvents();
   }
 
@@ -293,45 +278,19 @@ export abstract class TlsConnection {
   protected queueHandshake(type: number, body: Uint8Array, details?: () => HandshakeDetails): Uint8Array {
     const raw = frameHandshake(type, body);
     if (!this.transcript.add(raw)) throw new NetlabError('tls-transcript', 'handshake transcript too long');
-    this.pendingHandshake.push(raw);
-    this.pendingSize += raw.length;
-    if (this.common.describe && details) {
-      this.emit({
-        kind: 'handshake',
-        direction: 'sent',
-        details: details(),
-        length: raw.length,
-        encrypted: this.writeProtection.protected,
-      });
-    }
+    this.queueFramed(raw, details);
     return raw;
   }
 
   /** Queues a message that does not enter the transcript (post-handshake: tickets, key updates). */
   protected queuePostHandshake(type: number, body: Uint8Array, details?: () => HandshakeDetails): void {
-    const raw = frameHandshake(type, body);
-    this.pendingHandshake.push(raw);
-    this.pendingSize += raw.length;
-    if (this.common.describe && details) {
-      this.emit({
-        kind: 'handshake',
-        direction: 'sent',
-        details: details(),
-        length: raw.length,
-        encrypted: this.writeProtection.protected,
-      });
-    }
+    this.queueFramed(frameHandshake(type, body), details);
   }
 
   /** Writes queued handshake messages as records, packed up to the fragment limit. */
   protected flush(): void {
     if (this.pendingSize === 0) return;
-    const all = new Uint8Array(this.pendingSize);
-    let at = 0;
-    for (const m of this.pendingHandshake) {
-      all.set(m, at);
-      at += m.length;
-    }
+    const all = concatBytes(this.pendingHandshake);
     this.pendingHandshake = [];
     this.pendingSize = 0;
     for (let i = 0; i < all.length; i += this.maxFragment) {
@@ -349,15 +308,7 @@ export abstract class TlsConnection {
   protected sendChangeCipherSpec(): void {
     this.flush();
     this.out.push(NULL_PROTECTION.seal(ContentType.ChangeCipherSpec, Uint8Array.of(1), this.recordVersion));
-    if (this.common.describe) {
-      this.emit({
-        kind: 'handshake',
-        direction: 'sent',
-        details: { type: 'ChangeCipherSpec' },
-        length: 1,
-        encrypted: false,
-      });
-    }
+    this.traceChangeCipherSpec('sent');
   }
 
   /** Switches outgoing protection, after flushing what the old keys must carry. */
@@ -415,11 +366,9 @@ export abstract class TlsConnection {
     if (this.state === 'failed') return;
     this.pendingHandshake = [];
     this.pendingSize = 0;
-    this.failure = failure(code, alert, message, side, certificate);
+    const f = failure(code, alert, message, side, certificate);
     if (!this.writeClosed) this.sendAlert('fatal', AlertDescription[alert]);
-    this.writeClosed = true;
-    this.setState('failed');
-    this.emit({ kind: 'failed', failure: this.failure });
+    this.stop(f);
   }
 
   protected describeHex(b: Uint8Array): string {
@@ -427,6 +376,42 @@ export abstract class TlsConnection {
   }
 
   // ------------------------------------------------------------------ inside
+
+  /** Ends the connection with `f`: nothing more is sent (RFC 8446 §6.2: a fatal alert closes it). */
+  private stop(f: TlsFailure): void {
+    this.failure = f;
+    this.writeClosed = true;
+    this.setState('failed');
+    this.emit({ kind: 'failed', failure: f });
+  }
+
+  /** Adds a framed message to the next flush and reports it (when describing). */
+  private queueFramed(raw: Uint8Array, details: (() => HandshakeDetails) | undefined): void {
+    this.pendingHandshake.push(raw);
+    this.pendingSize += raw.length;
+    if (this.common.describe && details) {
+      this.emit({
+        kind: 'handshake',
+        direction: 'sent',
+        details: details(),
+        length: raw.length,
+        encrypted: this.writeProtection.protected,
+      });
+    }
+  }
+
+  /** Reports a ChangeCipherSpec (when describing): always one plaintext byte, never a handshake message. */
+  private traceChangeCipherSpec(direction: 'sent' | 'received'): void {
+    if (this.common.describe) {
+      this.emit({
+        kind: 'handshake',
+        direction,
+        details: { type: 'ChangeCipherSpec' },
+        length: 1,
+        encrypted: false,
+      });
+    }
+  }
 
   private internalError(e: unknown): void {
     const text = e instanceof Error ? e.message : String(e);
@@ -451,15 +436,7 @@ export abstract class TlsConnection {
         this.fail('unexpected_message', 'ChangeCipherSpec in TLS 1.3');
         return;
       }
-      if (this.common.describe) {
-        this.emit({
-          kind: 'handshake',
-          direction: 'received',
-          details: { type: 'ChangeCipherSpec' },
-          length: 1,
-          encrypted: false,
-        });
-      }
+      this.traceChangeCipherSpec('received');
       this.countIgnored();
       return;
     }
@@ -545,15 +522,7 @@ export abstract class TlsConnection {
       this.fail('decode_error', 'ChangeCipherSpec must be the single byte 0x01');
       return;
     }
-    if (this.common.describe) {
-      this.emit({
-        kind: 'handshake',
-        direction: 'received',
-        details: { type: 'ChangeCipherSpec' },
-        length: 1,
-        encrypted: false,
-      });
-    }
+    this.traceChangeCipherSpec('received');
     this.allowed = targets;
     try {
       this.onChangeCipherSpec();
@@ -573,15 +542,9 @@ export abstract class TlsConnection {
     if (a.description === AlertDescription.close_notify) {
       this.readClosed = true;
       if (this.state !== 'connected') {
-        this.failure = failure(
-          'tls-alert-received',
-          'close_notify',
-          'the peer closed during the handshake',
-          'remote',
+        this.stop(
+          failure('tls-alert-received', 'close_notify', 'the peer closed during the handshake', 'remote'),
         );
-        this.writeClosed = true;
-        this.setState('failed');
-        this.emit({ kind: 'failed', failure: this.failure });
         return;
       }
       this.emit({ kind: 'peer-closed' });
@@ -593,10 +556,7 @@ export abstract class TlsConnection {
       if (++this.warnings > MAX_WARNING_ALERTS) this.fail('unexpected_message', 'too many warning alerts');
       return;
     }
-    this.failure = failure('tls-alert-received', a.description, `the peer sent ${name}`, 'remote');
-    this.writeClosed = true;
     this.readClosed = true;
-    this.setState('failed');
-    this.emit({ kind: 'failed', failure: this.failure });
+    this.stop(failure('tls-alert-received', a.description, `the peer sent ${name}`, 'remote'));
   }
 }
