@@ -17,10 +17,9 @@
 import { toHex } from '../../bytes/hex.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
-import { type Certificate, parseCertificate } from '../pki/certificate.ts';
-import { CHAIN_ERROR_ALERTS, validateChain } from '../pki/chain-validation.ts';
+import type { Certificate } from '../pki/certificate.ts';
+import { bytesEqual } from '../pki/der.ts';
 import { certificateMatchesHost } from '../pki/hostname.ts';
-import type { AlertName } from './alert.ts';
 import { AlertDescription } from './alert.ts';
 import type { CipherSuite } from './cipher-suites.ts';
 import {
@@ -39,7 +38,7 @@ import {
   resolveCredential,
   type TlsServerOptions,
 } from './config.ts';
-import { TlsConnection } from './connection.ts';
+import { TlsHandshakeSteps } from './handshake-steps.ts';
 import {
   describeCertificateRequest,
   describeCertificates,
@@ -81,14 +80,11 @@ import {
   CertificateType,
   encodeEcdhParams,
   type NewSessionTicket13,
-  parseCertificateMessage,
   parseCertificateVerify,
   parseEcdheClientKeyExchange,
   parseRsaClientKeyExchange,
-  serializeCertificate,
   serializeCertificateRequest12,
   serializeCertificateRequest13,
-  serializeCertificateVerify,
   serializeEncryptedExtensions,
   serializeNewSessionTicket13,
   serializeServerKeyExchange,
@@ -102,9 +98,9 @@ import {
   type KeyShare,
   sharedSecret,
 } from './key-exchange.ts';
-import { finishedVerifyData, KeySchedule13, trafficKeys } from './key-schedule.ts';
+import { finishedVerifyData, type KeySchedule13, trafficKeys } from './key-schedule.ts';
 import { selectAlpn, selectGroup13, selectSuite, selectVersion } from './negotiation.ts';
-import { extendedMasterSecret, keyBlock12, masterSecret, verifyData12 } from './prf.ts';
+import { keyBlock12, verifyData12 } from './prf.ts';
 import { Tls12Protection, Tls13Protection } from './record-protection.ts';
 import { rsaDecryptPremaster } from './rsa-key-exchange.ts';
 import {
@@ -117,10 +113,6 @@ import {
 } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
 import { concatBytes } from '../../bytes/concat.ts';
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /** What the server read from a ClientHello, once. */
 interface ClientOffer {
@@ -139,7 +131,7 @@ interface ClientOffer {
 /** Most CA names put in a CertificateRequest. */
 const MAX_CA_NAMES = 32;
 
-export class TlsServer extends TlsConnection {
+export class TlsServer extends TlsHandshakeSteps {
   readonly role = 'server';
   private readonly opts: TlsServerOptions;
   private readonly credentials: readonly ResolvedCredential[];
@@ -423,8 +415,8 @@ export class TlsServer extends TlsConnection {
         .join(' ');
     if (
       ch.legacyVersion !== first.legacyVersion ||
-      !equal(ch.random, first.random) ||
-      !equal(ch.sessionId, first.sessionId) ||
+      !bytesEqual(ch.random, first.random) ||
+      !bytesEqual(ch.sessionId, first.sessionId) ||
       ch.cipherSuites.join() !== first.cipherSuites.join() ||
       ch.compressionMethods.join() !== first.compressionMethods.join() ||
       rest(ch.extensions) !== rest(first.extensions)
@@ -469,11 +461,8 @@ export class TlsServer extends TlsConnection {
     this.queueHandshake(HandshakeType.ServerHello, serializeServerHello(sh), () => describeServerHello(sh));
     this.flush();
     if (ch.sessionId.length > 0 && !this.helloRetry) this.sendChangeCipherSpec();
-    const s = new KeySchedule13(this.hash);
-    s.deriveHandshake(secret, this.transcript.hash(this.hash));
+    const s = this.startSchedule13(this.hash, secret, this.clientRandom);
     this.schedule = s;
-    this.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientRandom, s.clientHandshakeTrafficSecret!);
-    this.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', this.clientRandom, s.serverHandshakeTrafficSecret!);
     const shk = trafficKeys(this.hash, s.serverHandshakeTrafficSecret!, suite.keyLength);
     this.setWriteProtection(new Tls13Protection(suite.aead, shk.key, shk.iv));
     // EncryptedExtensions
@@ -506,25 +495,13 @@ export class TlsServer extends TlsConnection {
         () => describeCertificateRequest(this.requestedSchemes, cas.length),
       );
     }
-    const chain = this.credential!.chain;
-    this.queueHandshake(
-      HandshakeType.Certificate,
-      serializeCertificate(
-        { context: new Uint8Array(0), entries: chain.map((x) => ({ der: x.der, extensions: [] })) },
-        true,
-      ),
-      () => describeCertificates(chain),
-    );
+    this.queueCertificate(this.credential!.chain, true);
     const scheme = this.scheme!;
     const signature = this.credential!.signer.sign(
       scheme,
       certificateVerifyContent('server', this.transcript.hash(this.hash)),
     );
-    this.queueHandshake(
-      HandshakeType.CertificateVerify,
-      serializeCertificateVerify({ scheme: scheme.code, signature }),
-      () => describeCertificateVerify(scheme.code, signature),
-    );
+    this.queueCertificateVerify(scheme.code, signature);
     const verify = finishedVerifyData(
       this.hash,
       s.serverHandshakeTrafficSecret!,
@@ -551,24 +528,8 @@ export class TlsServer extends TlsConnection {
 
   private onClientCertificate(msg: HandshakeMessage): void {
     const tls13 = this.negotiated === ProtocolVersion.Tls13;
-    const m = parseCertificateMessage(msg.body, tls13);
-    if (m instanceof ProtocolError) {
-      this.failWith(m);
-      return;
-    }
-    if (tls13 && m.context.length !== 0) {
-      this.fail('illegal_parameter', 'client Certificate with a request context');
-      return;
-    }
-    const chain: Certificate[] = [];
-    for (const e of m.entries) {
-      const c = parseCertificate(e.der.slice());
-      if (c instanceof ProtocolError) {
-        this.fail('bad_certificate', `certificate does not parse: ${c.message}`);
-        return;
-      }
-      chain.push(c);
-    }
+    const chain = this.readCertificateChain(msg, tls13, 'client');
+    if (!chain) return;
     this.received(() => describeCertificates(chain), msg);
     this.transcript.add(msg.raw);
     if (chain.length === 0) {
@@ -583,24 +544,7 @@ export class TlsServer extends TlsConnection {
       this.transition(tls13 ? 'server-wait-finished' : 'server-wait-client-key-exchange');
       return;
     }
-    const v = validateChain({
-      chain,
-      trustStore: this.common.trustStore!,
-      at: this.common.now!(),
-      purpose: 'client',
-      minRsaBits: this.common.minRsaBits,
-    });
-    this.emit({ kind: 'peer-verified', validation: v });
-    if (!v.ok) {
-      this.fail(
-        CHAIN_ERROR_ALERTS[v.error!.code] as AlertName,
-        v.error!.message,
-        'local',
-        'tls-certificate',
-        v.error!.code,
-      );
-      return;
-    }
+    if (!this.verifyPeerChain(chain, 'client', undefined)) return;
     this.clientChain = chain;
     this.transition(tls13 ? 'server-wait-certificate-verify' : 'server-wait-client-key-exchange');
   }
@@ -632,17 +576,12 @@ export class TlsServer extends TlsConnection {
 
   private onFinished13(msg: HandshakeMessage): void {
     const s = this.schedule!;
-    this.received(() => describeFinished(msg.body), msg);
     const expected = finishedVerifyData(
       this.hash,
       s.clientHandshakeTrafficSecret!,
       this.transcript.hash(this.hash),
     );
-    if (!equal(expected, msg.body)) {
-      this.fail('decrypt_error', 'the client Finished does not verify');
-      return;
-    }
-    this.transcript.add(msg.raw);
+    if (!this.checkFinished(msg, expected, 'client')) return;
     s.deriveResumption(this.transcript.hash(this.hash));
     const suite = this.suite!;
     const cak = trafficKeys(this.hash, s.clientApplicationTrafficSecret!, suite.keyLength);
@@ -762,15 +701,7 @@ export class TlsServer extends TlsConnection {
       extensions: ext,
     };
     this.queueHandshake(HandshakeType.ServerHello, serializeServerHello(sh), () => describeServerHello(sh));
-    const chain = plan.credential.chain;
-    this.queueHandshake(
-      HandshakeType.Certificate,
-      serializeCertificate(
-        { context: new Uint8Array(0), entries: chain.map((x) => ({ der: x.der, extensions: [] })) },
-        false,
-      ),
-      () => describeCertificates(chain),
-    );
+    this.queueCertificate(plan.credential.chain, false);
     if (suite.value.keyExchange === 'ecdhe') {
       const share = generateKeyShare(plan.group!, c.random);
       this.ecdhe = share;
@@ -854,10 +785,7 @@ export class TlsServer extends TlsConnection {
       pms = secret;
     }
     this.transcript.add(msg.raw);
-    this.master = this.ems
-      ? extendedMasterSecret(this.hash, pms, this.transcript.hash(this.hash))
-      : masterSecret(this.hash, pms, this.clientRandom, this.serverRandom);
-    this.keylog('CLIENT_RANDOM', this.clientRandom, this.master);
+    this.master = this.masterSecret12(this.hash, pms, this.ems, this.clientRandom, this.serverRandom);
     this.clientKeys12 = keyBlock12(
       this.hash,
       this.master,
@@ -878,13 +806,8 @@ export class TlsServer extends TlsConnection {
   }
 
   private onFinished12(msg: HandshakeMessage): void {
-    this.received(() => describeFinished(msg.body), msg);
     const expected = verifyData12(this.hash, this.master, 'client finished', this.transcript.hash(this.hash));
-    if (!equal(expected, msg.body)) {
-      this.fail('decrypt_error', 'the client Finished does not verify');
-      return;
-    }
-    this.transcript.add(msg.raw);
+    if (!this.checkFinished(msg, expected, 'client')) return;
     const kb = this.clientKeys12!;
     this.sendChangeCipherSpec();
     this.setWriteProtection(new Tls12Protection(this.suite!.aead, kb.serverKey, kb.serverIv));

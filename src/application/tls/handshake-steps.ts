@@ -1,0 +1,158 @@
+/**
+ * The handshake steps the client and the server take alike, each in one place: sending a
+ * Certificate and a CertificateVerify, reading and validating the peer's chain, checking
+ * its Finished, and deriving the secrets whose names go to the key log. What differs
+ * between the ends (who signs what, which state comes next) stays in client.ts and
+ * server.ts; this layer only knows the messages (RFC 8446 §4.4, RFC 5246 §7.4).
+ */
+import { ProtocolError } from '../../bytes/protocol-error.ts';
+import { bytesEqual } from '../pki/der.ts';
+import { type Certificate, parseCertificate } from '../pki/certificate.ts';
+import { CHAIN_ERROR_ALERTS, validateChain } from '../pki/chain-validation.ts';
+import type { AlertName } from './alert.ts';
+import { HandshakeType } from './code-points.ts';
+import { TlsConnection } from './connection.ts';
+import { describeCertificates, describeCertificateVerify, describeFinished } from './describe.ts';
+import type { HandshakeMessage } from './handshake-framing.ts';
+import {
+  parseCertificateMessage,
+  serializeCertificate,
+  serializeCertificateVerify,
+} from './handshake-messages.ts';
+import { KeySchedule13 } from './key-schedule.ts';
+import { extendedMasterSecret, masterSecret } from './prf.ts';
+import type { TranscriptHash } from './transcript.ts';
+
+export abstract class TlsHandshakeSteps extends TlsConnection {
+  /**
+   * Queues a Certificate carrying `chain`, leaf first, with no per-certificate extensions
+   * (§4.4.2); `context` is the 1.3 certificate_request_context (empty but for a client
+   * echoing its CertificateRequest). An empty chain is the "no certificate" answer.
+   */
+  protected queueCertificate(
+    chain: readonly Certificate[],
+    tls13: boolean,
+    context: Uint8Array = new Uint8Array(0),
+  ): void {
+    const body = serializeCertificate(
+      { context, entries: chain.map((c) => ({ der: c.der, extensions: [] })) },
+      tls13,
+    );
+    this.queueHandshake(HandshakeType.Certificate, body, () => describeCertificates(chain));
+  }
+
+  /** Queues a CertificateVerify: the signature scheme and the signature (§4.4.3, RFC 5246 §7.4.8). */
+  protected queueCertificateVerify(scheme: number, signature: Uint8Array): void {
+    this.queueHandshake(
+      HandshakeType.CertificateVerify,
+      serializeCertificateVerify({ scheme, signature }),
+      () => describeCertificateVerify(scheme, signature),
+    );
+  }
+
+  /**
+   * Reads the peer's Certificate message into parsed certificates, or fails: a 1.3 request
+   * context from the `from` side is illegal_parameter (only a client echoes one, and this
+   * lab never asks post-handshake), a certificate that does not parse is bad_certificate.
+   * The message is neither traced nor added to the transcript here: the caller decides
+   * whether an empty chain is acceptable first.
+   */
+  protected readCertificateChain(
+    msg: HandshakeMessage,
+    tls13: boolean,
+    from: 'client' | 'server',
+  ): Certificate[] | undefined {
+    const m = parseCertificateMessage(msg.body, tls13);
+    if (m instanceof ProtocolError) {
+      this.failWith(m);
+      return undefined;
+    }
+    if (tls13 && m.context.length !== 0) {
+      this.fail('illegal_parameter', `${from} Certificate with a request context`);
+      return undefined;
+    }
+    const chain: Certificate[] = [];
+    for (const e of m.entries) {
+      const c = parseCertificate(e.der.slice());
+      if (c instanceof ProtocolError) {
+        this.fail('bad_certificate', `certificate does not parse: ${c.message}`);
+        return undefined;
+      }
+      chain.push(c);
+    }
+    return chain;
+  }
+
+  /**
+   * Validates the peer's chain for `purpose` (pki/chain-validation.ts), reports the result
+   * as a `peer-verified` event, and on failure sends the alert the failure maps to.
+   */
+  protected verifyPeerChain(
+    chain: Certificate[],
+    purpose: 'client' | 'server',
+    hostname: string | undefined,
+  ): boolean {
+    const v = validateChain({
+      chain,
+      trustStore: this.common.trustStore!,
+      at: this.common.now!(),
+      ...(hostname === undefined ? {} : { hostname }),
+      purpose,
+      minRsaBits: this.common.minRsaBits,
+    });
+    this.emit({ kind: 'peer-verified', validation: v, ...(hostname === undefined ? {} : { hostname }) });
+    if (v.ok) return true;
+    const alert = CHAIN_ERROR_ALERTS[v.error!.code] as AlertName;
+    this.fail(alert, v.error!.message, 'local', 'tls-certificate', v.error!.code);
+    return false;
+  }
+
+  /**
+   * Checks the peer's Finished against `expected` (§4.4.4, RFC 5246 §7.4.9): a mismatch is
+   * decrypt_error; a match enters the transcript.
+   */
+  protected checkFinished(msg: HandshakeMessage, expected: Uint8Array, from: 'client' | 'server'): boolean {
+    this.received(() => describeFinished(msg.body), msg);
+    if (!bytesEqual(expected, msg.body)) {
+      this.fail('decrypt_error', `the ${from} Finished does not verify`);
+      return false;
+    }
+    this.transcript.add(msg.raw);
+    return true;
+  }
+
+  /**
+   * Starts the TLS 1.3 key schedule from the (EC)DHE secret over the transcript up to
+   * ServerHello (§7.1) and logs both handshake traffic secrets (NSS key log format).
+   */
+  protected startSchedule13(
+    hash: TranscriptHash,
+    secret: Uint8Array,
+    clientRandom: Uint8Array,
+  ): KeySchedule13 {
+    const s = new KeySchedule13(hash);
+    s.deriveHandshake(secret, this.transcript.hash(hash));
+    this.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientRandom, s.clientHandshakeTrafficSecret!);
+    this.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', clientRandom, s.serverHandshakeTrafficSecret!);
+    return s;
+  }
+
+  /**
+   * The TLS 1.2 master secret from the premaster secret, logged as CLIENT_RANDOM: the
+   * extended one over the session hash when both sides agreed to it (RFC 7627 §4), else
+   * the RFC 5246 §8.1 one over the two randoms.
+   */
+  protected masterSecret12(
+    hash: TranscriptHash,
+    premaster: Uint8Array,
+    ems: boolean,
+    clientRandom: Uint8Array,
+    serverRandom: Uint8Array,
+  ): Uint8Array {
+    const master = ems
+      ? extendedMasterSecret(hash, premaster, this.transcript.hash(hash))
+      : masterSecret(hash, premaster, clientRandom, serverRandom);
+    this.keylog('CLIENT_RANDOM', clientRandom, master);
+    return master;
+  }
+}
