@@ -31,9 +31,45 @@ export interface ServerHello {
   readonly extensions: readonly RawExtension[];
 }
 
+/** What both hellos open with: legacy_version, random and legacy_session_id. */
+type HelloStart = Pick<ClientHello, 'legacyVersion' | 'random' | 'sessionId'>;
+
+function writeHelloStart(w: ByteWriter, h: HelloStart): void {
+  w.u16(h.legacyVersion).bytes(h.random).u8(h.sessionId.length).bytes(h.sessionId);
+}
+
+/** Reads the opening; a session id longer than 32 bytes is illegal_parameter (§4.1.2). */
+function readHelloStart(r: ByteReader): HelloStart | ProtocolError {
+  const legacyVersion = r.u16();
+  const random = r.bytesView(32);
+  const sidLen = r.u8();
+  if (sidLen > 32) return tlsError('illegal_parameter', `session id of ${sidLen} bytes`);
+  return { legacyVersion, random, sessionId: r.bytesView(sidLen) };
+}
+
+/**
+ * Reads what ends both hellos: the extensions block, which TLS 1.2 lets a hello leave out
+ * (RFC 5246 §7.4.1.2), and then nothing. A hello cut short before it, or with bytes after
+ * it, is decode_error.
+ */
+function readHelloExtensions(
+  r: ByteReader,
+  name: 'ClientHello' | 'ServerHello',
+): RawExtension[] | ProtocolError {
+  if (r.overrun) return tlsError('decode_error', `${name} cut short`);
+  let extensions: RawExtension[] = [];
+  if (r.remaining > 0) {
+    const ext = readExtensions(r);
+    if (ext instanceof ProtocolError) return ext;
+    extensions = ext;
+  }
+  if (r.overrun || r.remaining !== 0) return tlsError('decode_error', `${name} has trailing bytes`);
+  return extensions;
+}
+
 export function serializeClientHello(ch: ClientHello): Uint8Array {
   const w = new ByteWriter(512);
-  w.u16(ch.legacyVersion).bytes(ch.random).u8(ch.sessionId.length).bytes(ch.sessionId);
+  writeHelloStart(w, ch);
   w.u16(2 * ch.cipherSuites.length);
   for (const s of ch.cipherSuites) w.u16(s);
   w.u8(ch.compressionMethods.length);
@@ -44,11 +80,8 @@ export function serializeClientHello(ch: ClientHello): Uint8Array {
 
 export function parseClientHello(body: Uint8Array): ClientHello | ProtocolError {
   const r = new ByteReader(body);
-  const legacyVersion = r.u16();
-  const random = r.bytesView(32);
-  const sidLen = r.u8();
-  if (sidLen > 32) return tlsError('illegal_parameter', `session id of ${sidLen} bytes`);
-  const sessionId = r.bytesView(sidLen);
+  const start = readHelloStart(r);
+  if (start instanceof ProtocolError) return start;
   const suitesLen = r.u16();
   if (suitesLen % 2 !== 0 || suitesLen === 0) return tlsError('decode_error', 'cipher_suites: bad length');
   const cipherSuites: number[] = [];
@@ -57,20 +90,14 @@ export function parseClientHello(body: Uint8Array): ClientHello | ProtocolError 
   const compLen = r.u8();
   if (compLen === 0) return tlsError('decode_error', 'no compression methods');
   const compressionMethods = [...r.bytesView(compLen)];
-  if (r.overrun) return tlsError('decode_error', 'ClientHello cut short');
-  let extensions: RawExtension[] = [];
-  if (r.remaining > 0) {
-    const ext = readExtensions(r);
-    if (ext instanceof ProtocolError) return ext;
-    extensions = ext;
-  }
-  if (r.overrun || r.remaining !== 0) return tlsError('decode_error', 'ClientHello has trailing bytes');
-  return { legacyVersion, random, sessionId, cipherSuites, compressionMethods, extensions };
+  const extensions = readHelloExtensions(r, 'ClientHello');
+  if (extensions instanceof ProtocolError) return extensions;
+  return { ...start, cipherSuites, compressionMethods, extensions };
 }
 
 export function serializeServerHello(sh: ServerHello): Uint8Array {
   const w = new ByteWriter(256);
-  w.u16(sh.legacyVersion).bytes(sh.random).u8(sh.sessionId.length).bytes(sh.sessionId);
+  writeHelloStart(w, sh);
   w.u16(sh.cipherSuite).u8(sh.compressionMethod);
   if (sh.extensions.length > 0) writeExtensions(w, sh.extensions);
   return w.finish();
@@ -78,22 +105,13 @@ export function serializeServerHello(sh: ServerHello): Uint8Array {
 
 export function parseServerHello(body: Uint8Array): ServerHello | ProtocolError {
   const r = new ByteReader(body);
-  const legacyVersion = r.u16();
-  const random = r.bytesView(32);
-  const sidLen = r.u8();
-  if (sidLen > 32) return tlsError('illegal_parameter', `session id of ${sidLen} bytes`);
-  const sessionId = r.bytesView(sidLen);
+  const start = readHelloStart(r);
+  if (start instanceof ProtocolError) return start;
   const cipherSuite = r.u16();
   const compressionMethod = r.u8();
-  if (r.overrun) return tlsError('decode_error', 'ServerHello cut short');
-  let extensions: RawExtension[] = [];
-  if (r.remaining > 0) {
-    const ext = readExtensions(r);
-    if (ext instanceof ProtocolError) return ext;
-    extensions = ext;
-  }
-  if (r.overrun || r.remaining !== 0) return tlsError('decode_error', 'ServerHello has trailing bytes');
-  return { legacyVersion, random, sessionId, cipherSuite, compressionMethod, extensions };
+  const extensions = readHelloExtensions(r, 'ServerHello');
+  if (extensions instanceof ProtocolError) return extensions;
+  return { ...start, cipherSuite, compressionMethod, extensions };
 }
 
 export function isHelloRetryRequest(sh: ServerHello): boolean {
