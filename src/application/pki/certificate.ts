@@ -161,48 +161,35 @@ interface DecodedExtensions {
   authorityKeyId?: Uint8Array;
 }
 
+/** A decoder that writes one extension's value into its field of `DecodedExtensions`. */
+type ExtensionDecoder = (value: Uint8Array, out: DecodedExtensions) => ProtocolError | undefined;
+
+/** The decoder for field `key`: a parse error is returned, an absent value leaves the field out. */
+function into<K extends keyof DecodedExtensions>(
+  key: K,
+  parse: (value: Uint8Array) => DecodedExtensions[K] | ProtocolError,
+): ExtensionDecoder {
+  return (value, out) => {
+    const v = parse(value);
+    if (v instanceof ProtocolError) return v;
+    if (v !== undefined) out[key] = v;
+    return undefined;
+  };
+}
+
+/** The extensions netlab understands (RFC 5280 §4.2.1), by OID; the others are kept only raw. */
+const DECODERS: ReadonlyMap<string, ExtensionDecoder> = new Map([
+  [Oid.basicConstraints, into('basicConstraints', parseBasicConstraints)],
+  [Oid.keyUsage, into('keyUsage', parseKeyUsage)],
+  [Oid.extKeyUsage, into('extKeyUsage', parseExtKeyUsage)],
+  [Oid.subjectAltName, into('subjectAltNames', parseSubjectAltName)],
+  [Oid.subjectKeyIdentifier, into('subjectKeyId', parseSubjectKeyId)],
+  [Oid.authorityKeyIdentifier, into('authorityKeyId', parseAuthorityKeyId)],
+]);
+
 /** Decodes one extension netlab understands into `out`; returns its error, if any. */
 function decodeExtension(ext: Extension, out: DecodedExtensions): ProtocolError | undefined {
-  switch (ext.oid) {
-    case Oid.basicConstraints: {
-      const v = parseBasicConstraints(ext.value);
-      if (v instanceof ProtocolError) return v;
-      out.basicConstraints = v;
-      return undefined;
-    }
-    case Oid.keyUsage: {
-      const v = parseKeyUsage(ext.value);
-      if (v instanceof ProtocolError) return v;
-      out.keyUsage = v;
-      return undefined;
-    }
-    case Oid.extKeyUsage: {
-      const v = parseExtKeyUsage(ext.value);
-      if (v instanceof ProtocolError) return v;
-      out.extKeyUsage = v;
-      return undefined;
-    }
-    case Oid.subjectAltName: {
-      const v = parseSubjectAltName(ext.value);
-      if (v instanceof ProtocolError) return v;
-      out.subjectAltNames = v;
-      return undefined;
-    }
-    case Oid.subjectKeyIdentifier: {
-      const v = parseSubjectKeyId(ext.value);
-      if (v instanceof ProtocolError) return v;
-      out.subjectKeyId = v;
-      return undefined;
-    }
-    case Oid.authorityKeyIdentifier: {
-      const v = parseAuthorityKeyId(ext.value);
-      if (v instanceof ProtocolError) return v;
-      if (v) out.authorityKeyId = v;
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
+  return DECODERS.get(ext.oid)?.(ext.value, out);
 }
 
 /** Every CERTIFICATE block of PEM text, in order (a chain file: leaf first). */
