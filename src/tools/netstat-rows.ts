@@ -1,13 +1,14 @@
 /**
  * The rows of `netstat` and `ss` for one node: its TCP listeners and connections (TIME-WAIT
  * included, until it expires) and its UDP sockets, with the queue sizes the kernel would
- * report in /proc/net/tcp and /proc/net/udp.
+ * report in /proc/net/tcp and /proc/net/udp; and the flags both tools read the same way
+ * to choose among them.
  */
 import { formatIpv4Address } from '../internet/ipv4-address.ts';
 import type { Node } from '../link/node.ts';
 import { TCP } from '../transport/tcp/tcp-layer.ts';
 import { UDP } from '../transport/udp/udp-layer.ts';
-import type { SocketRow } from './format/netstat.ts';
+import type { SocketRow, SocketSelection } from './format/netstat.ts';
 
 const ANY = { address: '0.0.0.0', port: 0 } as const;
 
@@ -53,4 +54,35 @@ export function socketRows(node: Node): SocketRow[] {
     }
   }
   return rows;
+}
+
+/** The flags netstat and ss share, with the same letters and meaning (-a -l -n -t -u). */
+export const SOCKET_OPTIONS = {
+  all: { short: 'a', long: 'all' },
+  listening: { short: 'l', long: 'listening' },
+  numeric: { short: 'n', long: 'numeric' },
+  tcp: { short: 't', long: 'tcp' },
+  udp: { short: 'u', long: 'udp' },
+} as const;
+
+/** The shared flags as parsed: only those given are set. */
+export interface SocketFlags {
+  readonly all?: boolean;
+  readonly listening?: boolean;
+  readonly tcp?: boolean;
+  readonly udp?: boolean;
+}
+
+/**
+ * The rows the flags choose, as both tools choose them: -a every socket, -l listeners only,
+ * neither the connected ones; -t and -u one protocol each, neither (`both`) TCP and UDP.
+ */
+export function selectSocketRows(
+  node: Node,
+  o: SocketFlags,
+): { rows: SocketRow[]; which: SocketSelection; both: boolean } {
+  const which: SocketSelection = o.all ? 'all' : o.listening ? 'listening' : 'connected';
+  const both = !o.tcp && !o.udp;
+  const rows = socketRows(node).filter((r) => both || (r.proto === 'tcp' ? o.tcp : o.udp));
+  return { rows, which, both };
 }

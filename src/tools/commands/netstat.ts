@@ -8,19 +8,15 @@
  * changes nothing. TIME_WAIT connections are listed until their 2 MSL timer expires.
  * Left out: the UNIX-domain section of -a, -p, -e, -o, -r, -i and -s.
  */
-import { netstatLines, type SocketSelection } from '../format/netstat.ts';
-import { socketRows } from '../netstat-rows.ts';
+import { netstatLines } from '../format/netstat.ts';
+import { SOCKET_OPTIONS, selectSocketRows } from '../netstat-rows.ts';
 import type { Command } from '../shell/command.ts';
 import { parseOptions } from '../shell/options.ts';
 
 const SPEC = {
   program: 'netstat',
   options: {
-    all: { short: 'a', long: 'all' },
-    listening: { short: 'l', long: 'listening' },
-    numeric: { short: 'n', long: 'numeric' },
-    tcp: { short: 't', long: 'tcp' },
-    udp: { short: 'u', long: 'udp' },
+    ...SOCKET_OPTIONS,
     wide: { short: 'W', long: 'wide' },
   },
 } as const;
@@ -40,10 +36,7 @@ export const netstat: Command = {
       ctx.err('netstat: no node');
       return 1;
     }
-    const o = parsed.options;
-    const which: SocketSelection = o.all ? 'all' : o.listening ? 'listening' : 'connected';
-    const both = !o.tcp && !o.udp;
-    const rows = socketRows(ctx.node).filter((r) => both || (r.proto === 'tcp' ? o.tcp : o.udp));
+    const { rows, which } = selectSocketRows(ctx.node, parsed.options);
     for (const line of netstatLines(rows, which)) ctx.out(line);
     return 0;
   },

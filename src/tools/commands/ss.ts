@@ -8,19 +8,15 @@
  * Recv-Q is the accept queue and Send-Q the backlog. Numeric always (-n changes nothing).
  * Left out: filters (`state ...`, `dport = ...`), -i, -m, -e, -p, -s, UNIX and raw sockets.
  */
-import { type SocketSelection, ssLines } from '../format/netstat.ts';
-import { socketRows } from '../netstat-rows.ts';
+import { ssLines } from '../format/netstat.ts';
+import { SOCKET_OPTIONS, selectSocketRows } from '../netstat-rows.ts';
 import type { Command } from '../shell/command.ts';
 import { parseOptions } from '../shell/options.ts';
 
 const SPEC = {
   program: 'ss',
   options: {
-    all: { short: 'a', long: 'all' },
-    listening: { short: 'l', long: 'listening' },
-    numeric: { short: 'n', long: 'numeric' },
-    tcp: { short: 't', long: 'tcp' },
-    udp: { short: 'u', long: 'udp' },
+    ...SOCKET_OPTIONS,
   },
 } as const;
 
@@ -39,9 +35,7 @@ export const ss: Command = {
       return 1;
     }
     const o = parsed.options;
-    const which: SocketSelection = o.all ? 'all' : o.listening ? 'listening' : 'connected';
-    const both = !o.tcp && !o.udp;
-    const rows = socketRows(ctx.node).filter((r) => both || (r.proto === 'tcp' ? o.tcp : o.udp));
+    const { rows, which, both } = selectSocketRows(ctx.node, o);
     for (const line of ssLines(rows, which, both || (o.tcp === true && o.udp === true))) ctx.out(line);
     return 0;
   },
