@@ -19,10 +19,11 @@
  *
  * Every server adds Date (RFC 9110 §6.6.1) from `wallClock` and a Server header.
  */
+import { joinBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Clock } from '../../sim/clock.ts';
 import { SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
-import { TraceBus } from '../../sim/trace.ts';
+import { TraceBus, type TraceEventMap } from '../../sim/trace.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
 import { HttpConnection, type HttpConnectionOptions } from './connection.ts';
 import { HeaderList } from './header-list.ts';
@@ -239,7 +240,6 @@ interface Collected {
   readonly head: RequestHead;
   readonly headBytes: number;
   readonly chunks: Uint8Array[];
-  size: number;
 }
 
 interface Sent {
@@ -290,18 +290,7 @@ class ServedConnection {
   }
 
   async run(): Promise<void> {
-    if (this.trace.wants('http.connection')) {
-      this.trace.emit({
-        type: 'http.connection',
-        time: this.clock.now(),
-        node: this.server.node,
-        side: 'server',
-        connection: this.id,
-        phase: 'open',
-        peer: this.peer,
-        exchanges: 0,
-      });
-    }
+    this.traceConnection('open');
     this.armTimer();
     try {
       while (!this.done) {
@@ -356,19 +345,44 @@ class ServedConnection {
     for (const w of this.turnWaiters.values()) w();
     this.drainWaiters = [];
     this.turnWaiters.clear();
-    if (this.trace.wants('http.connection')) {
+    this.traceConnection('close');
+  }
+
+  /** The connection's open or close in the trace; a close also says how many exchanges and why. */
+  private traceConnection(phase: 'open' | 'close'): void {
+    if (!this.trace.wants('http.connection')) return;
+    this.trace.emit({
+      type: 'http.connection',
+      time: this.clock.now(),
+      node: this.server.node,
+      side: 'server',
+      connection: this.id,
+      phase,
+      peer: this.peer,
+      ...(phase === 'open' ? { exchanges: 0 } : { exchanges: this.exchanges, reason: this.reason }),
+    });
+  }
+
+  /** A timer of `phase` ran out: counted, traced, and the reason the connection ends. */
+  private timedOut(phase: TraceEventMap['http.timeout']['phase']): void {
+    this.server.stats.timeouts++;
+    this.reason = 'timeout';
+    if (this.trace.wants('http.timeout')) {
       this.trace.emit({
-        type: 'http.connection',
+        type: 'http.timeout',
         time: this.clock.now(),
         node: this.server.node,
-        side: 'server',
         connection: this.id,
-        phase: 'close',
-        peer: this.peer,
-        exchanges: this.exchanges,
-        reason: this.reason,
+        phase,
       });
     }
+  }
+
+  /** Writing a response failed: the connection cannot be trusted any more and ends. */
+  private broken(reason: 'protocol-error' | 'reset'): void {
+    this.server.stats.errors++;
+    this.reason = reason;
+    this.end();
   }
 
   // ---- the machine's events ---------------------------------------------------------------
@@ -397,7 +411,7 @@ class ServedConnection {
       switch (ev.type) {
         case 'request':
           this.exchanges++;
-          this.bodies.set(ev.exchange, { head: ev.head, headBytes: ev.headBytes, chunks: [], size: 0 });
+          this.bodies.set(ev.exchange, { head: ev.head, headBytes: ev.headBytes, chunks: [] });
           if (ev.expectContinue && ev.framing.kind !== 'none') {
             this.conn.send(
               {
@@ -411,10 +425,7 @@ class ServedConnection {
           break;
         case 'data': {
           const b = this.bodies.get(ev.exchange);
-          if (b) {
-            b.chunks.push(ev.data);
-            b.size += ev.data.length;
-          }
+          if (b) b.chunks.push(ev.data);
           break;
         }
         case 'end':
@@ -442,17 +453,7 @@ class ServedConnection {
           break;
         }
         case 'timeout':
-          this.server.stats.timeouts++;
-          this.reason = 'timeout';
-          if (this.trace.wants('http.timeout')) {
-            this.trace.emit({
-              type: 'http.timeout',
-              time: this.clock.now(),
-              node: this.server.node,
-              connection: this.id,
-              phase: ev.phase,
-            });
-          }
+          this.timedOut(ev.phase);
           if (ev.exchange !== undefined) this.respond(ev.exchange, '', '', errorResponse(408));
           break;
         case 'closed':
@@ -469,16 +470,7 @@ class ServedConnection {
     const b = this.bodies.get(exchange)!;
     this.bodies.delete(exchange);
     const head = b.head;
-    let body: Uint8Array = EMPTY;
-    if (b.chunks.length === 1) body = b.chunks[0]!;
-    else if (b.chunks.length > 1) {
-      body = new Uint8Array(b.size);
-      let at = 0;
-      for (const c of b.chunks) {
-        body.set(c, at);
-        at += c.length;
-      }
-    }
+    const body = b.chunks.length === 0 ? EMPTY : joinBytes(b.chunks);
     this.server.stats.requests++;
     if (this.trace.wants('http.request')) {
       this.trace.emit({
@@ -560,8 +552,7 @@ class ServedConnection {
       return;
     }
     try {
-      const sent = this.conn.send({ type: 'response', exchange, head }, this.clock.now());
-      const info = this.record(exchange, method, target, sent.head as ResponseHead, sent.headBytes ?? 0);
+      const info = this.sendHead(exchange, method, target, head);
       if (head.status === 101) {
         this.flush();
         void this.handOver();
@@ -574,9 +565,7 @@ class ServedConnection {
       this.conn.send({ type: 'end', exchange }, this.clock.now());
     } catch {
       // The handler's headers contradict its body (a bad Content-Length...): the connection cannot be trusted.
-      this.server.stats.errors++;
-      this.reason = 'protocol-error';
-      this.end();
+      this.broken('protocol-error');
       return;
     }
     this.completed(exchange);
@@ -597,8 +586,7 @@ class ServedConnection {
     }
     if (this.done || !this.conn.exchangeStates(exchange)) return;
     try {
-      const sent = this.conn.send({ type: 'response', exchange, head }, this.clock.now());
-      const info = this.record(exchange, method, target, sent.head as ResponseHead, sent.headBytes ?? 0);
+      const info = this.sendHead(exchange, method, target, head);
       this.flush();
       for await (const chunk of body) {
         if (this.done) return;
@@ -609,9 +597,7 @@ class ServedConnection {
       }
       this.conn.send({ type: 'end', exchange }, this.clock.now());
     } catch {
-      this.server.stats.errors++;
-      this.reason = 'reset';
-      this.end();
+      this.broken('reset');
       return;
     }
     this.completed(exchange);
@@ -634,6 +620,12 @@ class ServedConnection {
     } catch {
       this.stream.abort();
     }
+  }
+
+  /** Gives the machine a response head and keeps what was sent, to trace once the response is complete. */
+  private sendHead(exchange: number, method: string, target: string, head: ResponseHead): Sent {
+    const sent = this.conn.send({ type: 'response', exchange, head }, this.clock.now());
+    return this.record(exchange, method, target, sent.head as ResponseHead, sent.headBytes ?? 0);
   }
 
   private record(
@@ -735,33 +727,12 @@ class ServedConnection {
     if (this.writing || this.done || this.writeQueue.length === 0) return;
     const queue = this.writeQueue;
     this.writeQueue = [];
-    let data: Uint8Array;
-    if (queue.length === 1) data = queue[0]!;
-    else {
-      let n = 0;
-      for (const q of queue) n += q.length;
-      data = new Uint8Array(n);
-      let at = 0;
-      for (const q of queue) {
-        data.set(q, at);
-        at += q.length;
-      }
-    }
+    const data = joinBytes(queue);
     this.writing = true;
     const timeout = this.server.sendTimeout;
     if (timeout > 0) {
       this.cancelSendTimer = this.clock.setTimer(timeout, () => {
-        this.server.stats.timeouts++;
-        this.reason = 'timeout';
-        if (this.trace.wants('http.timeout')) {
-          this.trace.emit({
-            type: 'http.timeout',
-            time: this.clock.now(),
-            node: this.server.node,
-            connection: this.id,
-            phase: 'send',
-          });
-        }
+        this.timedOut('send');
         this.stream.abort();
         this.end();
       });
