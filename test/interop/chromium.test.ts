@@ -8,7 +8,10 @@
  * DevTools' Network domain (the TLS version, cipher, group and certificate it negotiated
  * and parsed, the certificate's DER, its connection ids) against our servers' trace events
  * (connections opened, requests per connection, `tls.established`, HTTP/2 frames) and the
- * SETTINGS our HTTP/2 server applied from the client. Chromium (106 and later) announces
+ * SETTINGS our HTTP/2 server applied from the client. A server that requires a client
+ * certificate gets none from headless Chromium, which then says ERR_BAD_SSL_CLIENT_AUTH_CERT
+ * for our certificate_required (TLS 1.3) and handshake_failure (TLS 1.2) alike, as the
+ * lab's browser does (test/tools/browser-client-cert.test.ts). Chromium (106 and later) announces
  * SETTINGS_ENABLE_PUSH = 0, so the HTTP/2 case checks our server pushes nothing though
  * told to; and 3 MB over HTTP/2 needs Chromium's WINDOW_UPDATE applied (RFC 9113 §6.9).
  *
@@ -427,6 +430,52 @@ describe.skipIf(!available)('Chromium against the real-mode servers', () => {
       await server.close();
     }
   });
+
+  for (const version of ['1.3', '1.2'] as const) {
+    it(`serveHttps requiring a client certificate, TLS ${version}: Chromium has none to give, ERR_BAD_SSL_CLIENT_AUTH_CERT`, async () => {
+      const trace = new TraceBus();
+      const failed: TraceEventOf<'tls.failed'>[] = [];
+      trace.on('tls.failed', (e) => failed.push(e));
+      const server = await serveHttps({
+        port: 0,
+        root,
+        trace,
+        certFile: leaf.certFile,
+        keyFile: leaf.keyFile,
+        clientCa: join(dir, 'pki', 'ca.crt'),
+        requireClientCertificate: true,
+        ...(version === '1.2' ? { versions: ['1.2'] } : {}),
+      });
+      try {
+        // Chromium asks its embedder for a certificate (headless has none to pick) and
+        // reconnects answering with an empty Certificate. Once, under load, the first
+        // attempt ended in ERR_SOCKET_NOT_CONNECTED instead; a fresh context tries again.
+        let error = '';
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const { page, close } = await open();
+          error = await page.goto(`https://localhost:${server.port}/`).then(
+            () => 'loaded',
+            (e: Error) => e.message,
+          );
+          await close();
+          if (!/ERR_SOCKET_NOT_CONNECTED/.test(error)) break;
+        }
+        expect(error).toMatch(/^page\.goto: net::ERR_BAD_SSL_CLIENT_AUTH_CERT at /);
+        // What our server saw: no handshake completed; every traced failure is its own
+        // alert for the missing certificate (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
+        expect(server.handshakes.ok).toBe(0);
+        expect(failed.length).toBeGreaterThanOrEqual(1);
+        for (const f of failed)
+          expect([f.role, f.code, f.alert]).toEqual([
+            'server',
+            'tls-protocol',
+            version === '1.3' ? 'certificate_required' : 'handshake_failure',
+          ]);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 
   it('serveH2: one TLS connection with ALPN h2 for the page and every subresource; no push to a client that disables it; 3 MB intact; our 404', async () => {
     const trace = new TraceBus();

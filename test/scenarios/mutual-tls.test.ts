@@ -4,7 +4,8 @@
  * (after the server's Finished) and TLS 1.2 (around ClientKeyExchange), the page with the
  * identity the server saw, bob's certificate_required (1.3, curl 56) and handshake_failure
  * (1.2, curl 35), mallory's unknown_ca, and curl's exit 58 for a certificate bob does not
- * hold; then tshark, with the run's key log, finds a Certificate (type 11) going each way
+ * hold; the browser with alice's certificate and bob's without (ERR_BAD_SSL_CLIENT_AUTH_CERT);
+ * then tshark, with the run's key log, finds a Certificate (type 11) going each way
  * in the TLS 1.3 handshake.
  */
 import { writeFileSync } from 'node:fs';
@@ -82,10 +83,14 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
   it('alice, TLS 1.2: CertificateRequest before ServerHelloDone; Certificate before ClientKeyExchange, CertificateVerify after', () => {
     expect(status('alice', 'curl -v --tls-max 1.2')).toBe(0);
     expect(lines('alice', 'curl -v --tls-max 1.2')).toContain('< X-Client-DN: CN=alice');
+    // The second connection's flights (the third is her browser's).
+    const second = (types: string[], first: string) => {
+      const starts = types.flatMap((t, i) => (t === first ? [i] : []));
+      return types.slice(starts[1], starts[2]);
+    };
     const sent = flights(ALICE, 'sent');
     const received = flights(ALICE, 'received');
-    // The second connection's flights, after the first's.
-    expect(sent.slice(sent.lastIndexOf('ServerHello'))).toEqual([
+    expect(second(sent, 'ServerHello')).toEqual([
       'ServerHello',
       'Certificate',
       'ServerKeyExchange',
@@ -94,7 +99,7 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
       'ChangeCipherSpec',
       'Finished',
     ]);
-    expect(received.slice(received.lastIndexOf('ClientHello'))).toEqual([
+    expect(second(received, 'ClientHello')).toEqual([
       'ClientHello',
       'Certificate',
       'ClientKeyExchange',
@@ -118,7 +123,11 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
     expect(lines('bob', 'curl -v --tls-max 1.2').at(-1)).toBe(
       'curl: (35) OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure',
     );
-    expect(fatal('bob', 'received')).toEqual(['certificate_required', 'handshake_failure']);
+    expect(fatal('bob', 'received')).toEqual([
+      'certificate_required',
+      'handshake_failure',
+      'certificate_required',
+    ]);
   });
 
   it('mallory, a certificate from the wrong CA: unknown_ca (56)', () => {
@@ -126,7 +135,12 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
     expect(lines('mallory', 'curl -v --cert mallory').at(-1)).toBe(
       'curl: (56) OpenSSL SSL_read: OpenSSL/3.0.19: error:0A000418:SSL routines::tlsv1 alert unknown ca, errno 0',
     );
-    expect(fatal('intranet', 'sent')).toEqual(['certificate_required', 'handshake_failure', 'unknown_ca']);
+    expect(fatal('intranet', 'sent')).toEqual([
+      'certificate_required',
+      'handshake_failure',
+      'unknown_ca',
+      'certificate_required', // bob's browser
+    ]);
   });
 
   it('bob with --cert alice: no such certificate on bob, curl stops before any handshake (58)', () => {
@@ -134,8 +148,37 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
     expect(lines('bob', 'curl --cert alice')).toEqual([
       'curl: (58) could not load PEM client certificate from alice, OpenSSL error error:80000002:system library::No such file or directory, (no key found, wrong pass phrase, or wrong file format?)',
     ]);
-    // Five handshakes reached the server, not six.
-    expect(flights('10.0.0.', 'received').filter((t) => t === 'ClientHello')).toHaveLength(5);
+    // Five curl handshakes and two browser ones reached the server, not eight.
+    expect(flights('10.0.0.', 'received').filter((t) => t === 'ClientHello')).toHaveLength(7);
+  });
+
+  it("the browser: alice's certificate when the site asks, the page loads; bob has none, ERR_BAD_SSL_CLIENT_AUTH_CERT", () => {
+    expect(status('alice', 'browser --cert alice')).toBe(0);
+    const alice = lines('alice', 'browser --cert alice');
+    expect(alice).toContain(
+      '  client certificate alice (CN=alice, issued by CN=Netlab TLS Issuing CA 1,O=Netlab Trust Services,C=KR), for a site that asks',
+    );
+    expect(
+      alice
+        .find((l) => l.startsWith('1  '))
+        ?.split(/\s+/)
+        .slice(1, 3),
+    ).toEqual(['https://intranet/', '200']);
+    // Her browser's connection: Certificate, CertificateVerify, Finished, as with curl.
+    const received = flights(ALICE, 'received');
+    expect(received.slice(received.lastIndexOf('ClientHello'))).toEqual([
+      'ClientHello',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+    ]);
+    expect(status('bob', 'browser https://')).toBe(1);
+    expect(lines('bob', 'browser https://').slice(-4)).toEqual([
+      "browser: https://intranet/: This site can't provide a secure connection",
+      "  intranet didn't accept your login certificate, or one may not have been provided.",
+      '  ERR_BAD_SSL_CLIENT_AUTH_CERT',
+      '  the server sent certificate_required; the browser gave no certificate',
+    ]);
   });
 
   it.skipIf(!hasTshark())(

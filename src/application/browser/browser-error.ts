@@ -42,6 +42,11 @@ export type BrowserErrorCode =
   | 'browser-cert-invalid'
   /** No TLS version or cipher suite both sides support. */
   | 'browser-ssl-version-or-cipher-mismatch'
+  /**
+   * The server refused the client certificate, or wanted one the browser did not give
+   * (its alert: certificate_required, bad_certificate, unknown_ca, access_denied...).
+   */
+  | 'browser-bad-ssl-client-auth-cert'
   /** The TLS handshake failed otherwise (an alert, a protocol error, the connection closed). */
   | 'browser-ssl-protocol-error'
   /** The browser was closed while the fetch was running. */
@@ -67,6 +72,7 @@ export const NET_ERROR_NAMES: Readonly<Record<BrowserErrorCode, string>> = {
   'browser-cert-common-name-invalid': 'ERR_CERT_COMMON_NAME_INVALID',
   'browser-cert-invalid': 'ERR_CERT_INVALID',
   'browser-ssl-version-or-cipher-mismatch': 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH',
+  'browser-bad-ssl-client-auth-cert': 'ERR_BAD_SSL_CLIENT_AUTH_CERT',
   'browser-ssl-protocol-error': 'ERR_SSL_PROTOCOL_ERROR',
   'browser-aborted': 'ERR_ABORTED',
 };

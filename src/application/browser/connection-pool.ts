@@ -32,6 +32,8 @@ import { ClientConnection, HttpRequestError } from '../http/client-connection.ts
 import type { HttpLimits } from '../http/limits.ts';
 import { connectHttp2, type Http2Client } from '../http2/client.ts';
 import { BrowserError } from './browser-error.ts';
+import { tlsBrowserError } from './secure-connector.ts';
+import { TlsError } from '../tls/tls-error.ts';
 import type { BrowserProtocol, ConnectionRecord, WireProtocol } from './resource-timing.ts';
 import './trace-events.ts';
 
@@ -141,9 +143,23 @@ const HTTP_VERSION: Record<Exclude<BrowserProtocol, 'h2'>, WireProtocol> = {
   'http1.1-pipelining': 'http/1.1',
 };
 
+/** The TlsError at the bottom of `e`'s causes, if any (at most 8 deep). */
+function tlsCause(e: unknown): TlsError | undefined {
+  let x = e;
+  for (let depth = 0; depth < 8 && x instanceof Error; depth++) {
+    if (x instanceof TlsError) return x;
+    x = (x as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** A transport or HTTP failure as the browser's typed error. */
 export function toBrowserError(e: unknown): BrowserError {
   if (e instanceof BrowserError) return e;
+  // A TLS failure after the handshake (TLS 1.3's certificate_required comes while the
+  // response is read), however the HTTP layer wrapped it.
+  const tls = tlsCause(e);
+  if (tls) return tlsBrowserError(tls);
   if (e instanceof StreamError) {
     switch (e.code) {
       case 'connection-refused':

@@ -121,6 +121,7 @@ import {
   verifyWithScheme,
 } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
+import type { TlsFailure } from './tls-error.ts';
 import { concatBytes } from '../../bytes/concat.ts';
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
@@ -154,6 +155,8 @@ export class TlsClient extends TlsConnection {
   private alpn: string | undefined;
   private requested13: { context: Uint8Array; schemes: number[] } | undefined;
   private requested12: CertificateRequest12 | undefined;
+  /** What this client answered a CertificateRequest with, once it has. */
+  private certificateAnswer: 'sent' | 'none' | undefined;
   private ems = false;
   private master: Uint8Array = new Uint8Array(0);
   private serverEcdh: { group: number; publicKey: Uint8Array } | undefined;
@@ -250,6 +253,10 @@ export class TlsClient extends TlsConnection {
     }
     this.offeredExtensions = new Set(ext.map((e) => e.type));
     return hello;
+  }
+
+  protected override annotateFailure(f: TlsFailure): TlsFailure {
+    return this.certificateAnswer ? { ...f, clientCertificate: this.certificateAnswer } : f;
   }
 
   // ------------------------------------------------------------------ dispatch
@@ -770,6 +777,7 @@ export class TlsClient extends TlsConnection {
       const cred = this.credential;
       const scheme = cred ? chooseScheme(cred.signer.key, this.requested13.schemes, true) : undefined;
       const chain = cred && scheme ? cred.chain : [];
+      this.certificateAnswer = chain.length > 0 ? 'sent' : 'none';
       const body = serializeCertificate(
         { context: this.requested13.context, entries: chain.map((c) => ({ der: c.der, extensions: [] })) },
         true,
@@ -878,6 +886,7 @@ export class TlsClient extends TlsConnection {
         ? chooseScheme(cred.signer.key, this.requested12.signatureAlgorithms, false)
         : undefined;
       const chain = cred && clientScheme ? cred.chain : [];
+      this.certificateAnswer = chain.length > 0 ? 'sent' : 'none';
       this.queueHandshake(
         HandshakeType.Certificate,
         serializeCertificate(

@@ -377,12 +377,18 @@ export abstract class TlsConnection {
 
   // ------------------------------------------------------------------ inside
 
+  /** What a side adds to its failure about the handshake so far (the client: its certificate answer). */
+  protected annotateFailure(f: TlsFailure): TlsFailure {
+    return f;
+  }
+
   /** Ends the connection with `f`: nothing more is sent (RFC 8446 §6.2: a fatal alert closes it). */
   private stop(f: TlsFailure): void {
-    this.failure = f;
+    const annotated = this.annotateFailure(f);
+    this.failure = annotated;
     this.writeClosed = true;
     this.setState('failed');
-    this.emit({ kind: 'failed', failure: f });
+    this.emit({ kind: 'failed', failure: annotated });
   }
 
   /** Adds a framed message to the next flush and reports it (when describing). */

@@ -32,6 +32,13 @@ export interface TlsFailure {
   /** Who broke the protocol: 'remote' when the peer did (or alerted), 'local' otherwise. */
   readonly side: 'local' | 'remote';
   readonly certificate?: ChainErrorCode;
+  /**
+   * A client's answer to the server's CertificateRequest, when it had sent one before the
+   * failure: 'sent' a certificate, or 'none' (an empty Certificate message). What a
+   * browser needs to tell "the server refused my login certificate, or wanted one" from
+   * other handshake failures (servers mostly send handshake_failure for a missing one).
+   */
+  readonly clientCertificate?: 'sent' | 'none';
 }
 
 export function failure(
@@ -51,6 +58,7 @@ export class TlsError extends NetlabError {
   readonly alertName: string;
   readonly side: 'local' | 'remote';
   readonly certificate?: ChainErrorCode;
+  readonly clientCertificate?: 'sent' | 'none';
 
   constructor(readonly failure: TlsFailure) {
     super(failure.code, failure.message, { alert: failure.alertName, certificate: failure.certificate });
@@ -59,5 +67,6 @@ export class TlsError extends NetlabError {
     this.alertName = failure.alertName;
     this.side = failure.side;
     if (failure.certificate) this.certificate = failure.certificate;
+    if (failure.clientCertificate) this.clientCertificate = failure.clientCertificate;
   }
 }

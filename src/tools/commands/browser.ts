@@ -5,7 +5,7 @@
  * (and the lab's host names), 6 connections per origin, subresources from the HTML and
  * its stylesheets, cookies, redirects.
  *
- *   browser [--http1.0 | --http1.1 | --pipelining | --h2] [--no-push] [--connections N] [--no-bars] URL
+ *   browser [--http1.0 | --http1.1 | --pipelining | --h2] [--no-push] [--connections N] [--cert NAME] [--no-bars] URL
  *
  * Over HTTP/2 the browser accepts server push and takes pushed responses from the push
  * cache (the waterfall says `push`); --no-push sends SETTINGS_ENABLE_PUSH 0, as Chrome
@@ -22,18 +22,26 @@
  * Chromium's interstitial says it: "Your connection is not private" and
  * NET::ERR_CERT_AUTHORITY_INVALID, NET::ERR_CERT_DATE_INVALID or
  * NET::ERR_CERT_COMMON_NAME_INVALID, with what the validation found.
+ *
+ * `--cert NAME` is the client certificate the user picks when a site asks for one (mutual
+ * TLS): one of the node's `pki.clients`. Without it the browser answers a
+ * CertificateRequest with no certificate, as Chromium does when the picker is dismissed.
+ * A server that refuses the certificate, or wanted one, fails the load with Chromium's
+ * "This site can't provide a secure connection" and ERR_BAD_SSL_CLIENT_AUTH_CERT.
  */
 import { BrowserError } from '../../application/browser/browser-error.ts';
 import { simBrowser } from '../../application/browser/browser-sim.ts';
 import { nodeSecureConnector } from '../../application/browser/secure-connector.ts';
 import { NODE_TLS } from '../../application/tls/node-tls.ts';
+import type { Credential } from '../../application/tls/config.ts';
+import { formatNameRfc4514 } from '../../application/pki/name.ts';
 import type { BrowserProtocol } from '../../application/browser/resource-timing.ts';
 import { breakDownUrl } from '../../application/browser/url-breakdown.ts';
 import { formatIpv4Address } from '../../internet/ipv4-address.ts';
 import { TCP } from '../../transport/tcp/tcp-layer.ts';
 import { waterfallLines } from '../format/waterfall.ts';
 import type { Command } from '../shell/command.ts';
-import { integerValue } from '../shell/option-values.ts';
+import { integerValue, stringValue } from '../shell/option-values.ts';
 import { parseOptions } from '../shell/options.ts';
 import { resolveHost } from '../shell/resolve-host.ts';
 
@@ -50,6 +58,7 @@ const SPEC = {
     },
     noBars: { long: 'no-bars' },
     noPush: { long: 'no-push' },
+    cert: { long: 'cert', value: stringValue() },
   },
 } as const;
 
@@ -74,7 +83,7 @@ export const browser: Command = {
     const chosen = [o.http10, o.http11, o.pipelining, o.h2].filter(Boolean).length;
     if (parsed.positionals.length !== 1 || chosen > 1) {
       ctx.err(
-        'usage: browser [--http1.0 | --http1.1 | --pipelining | --h2] [--no-push] [--connections N] [--no-bars] URL',
+        'usage: browser [--http1.0 | --http1.1 | --pipelining | --h2] [--no-push] [--connections N] [--cert NAME] [--no-bars] URL',
       );
       return 2;
     }
@@ -110,9 +119,25 @@ export const browser: Command = {
       protocol === 'h2' && url.scheme === 'https' ? 'HTTP/2 (ALPN h2 over TLS)' : PROTOCOL_NAMES[protocol];
     ctx.out(`  ${named}, at most ${o.connections ?? 6} connections per origin`);
     const tls = node.service(NODE_TLS);
+    let certificate: Credential | undefined;
+    if (o.cert !== undefined) {
+      certificate = tls?.clientCertificates.get(o.cert);
+      if (!certificate) {
+        const held = [...(tls?.clientCertificates.keys() ?? [])];
+        ctx.err(
+          `browser: no client certificate named '${o.cert}' on ${node.name}` +
+            (held.length ? ` (it has: ${held.join(', ')})` : ' (pki.clients gives this node none)'),
+        );
+        return 1;
+      }
+      const leaf = certificate.chain[0]!;
+      ctx.out(
+        `  client certificate ${o.cert} (${formatNameRfc4514(leaf.subject)}, issued by ${formatNameRfc4514(leaf.issuer)}), for a site that asks`,
+      );
+    }
     const b = simBrowser(node, {
       protocol,
-      ...(tls ? { secure: nodeSecureConnector(tls) } : {}),
+      ...(tls ? { secure: nodeSecureConnector(tls, certificate) } : {}),
       limits: { maxConnectionsPerHost: o.connections ?? 6 },
       push: !o.noPush,
       lookup: async (host) => {
@@ -132,6 +157,14 @@ export const browser: Command = {
           `  Attackers might be trying to steal your information from ${url.host} (for example, passwords, messages, or credit cards).`,
         );
         ctx.err(`  ${page.error.netError.replace(/^net::/, 'NET::')}`);
+        ctx.err(`  ${page.error.message}`);
+        return 1;
+      }
+      if (page.error.code === 'browser-bad-ssl-client-auth-cert') {
+        // Chromium's error page for it, in words.
+        ctx.err(`browser: ${page.url?.href ?? input}: This site can't provide a secure connection`);
+        ctx.err(`  ${url.host} didn't accept your login certificate, or one may not have been provided.`);
+        ctx.err(`  ${page.error.netError.replace(/^net::/, '')}`);
         ctx.err(`  ${page.error.message}`);
         return 1;
       }
