@@ -18,6 +18,7 @@ import {
   type StreamErrorCode,
   type StreamEndpoint,
 } from '../transport/byte-stream.ts';
+import { takeFront } from '../transport/chunk-queue.ts';
 
 const DEFAULT_HIGH_WATER = 256 * 1024;
 /** nginx's lingering_time is 30 s; 10 s is plenty for a peer that is going to answer. */
@@ -159,15 +160,7 @@ export class NetStream implements ByteStream {
     if (!r) return;
     if (this.chunks.length > 0) {
       this.reader = null;
-      const first = this.chunks[0]!;
-      let out: Uint8Array;
-      if (first.length <= r.max) {
-        this.chunks.shift();
-        out = first;
-      } else {
-        out = first.subarray(0, r.max);
-        this.chunks[0] = first.subarray(r.max);
-      }
+      const out = takeFront(this.chunks, r.max);
       this.buffered -= out.length;
       if (this.buffered < this.highWaterMark && this.socket.isPaused()) this.socket.resume();
       r.resolve(out);

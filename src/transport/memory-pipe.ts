@@ -12,6 +12,7 @@
 import { plainDeferred } from '../sim/plain-deferred.ts';
 import type { Deferred } from '../sim/simulator.ts';
 import { type ByteStream, StreamError, type StreamEndpoint } from './byte-stream.ts';
+import { takeFront } from './chunk-queue.ts';
 
 export interface MemoryPipeOptions {
   /** Bytes each direction holds before writers wait. Default 65536. */
@@ -44,15 +45,9 @@ class Channel {
   }
 
   take(max: number): Uint8Array {
-    const first = this.chunks[0]!;
-    if (first.length <= max) {
-      this.chunks.shift();
-      this.size -= first.length;
-      return first;
-    }
-    this.chunks[0] = first.subarray(max);
-    this.size -= max;
-    return first.subarray(0, max);
+    const out = takeFront(this.chunks, max);
+    this.size -= out.length;
+    return out;
   }
 
   wakeReader(): void {

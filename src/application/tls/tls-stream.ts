@@ -31,6 +31,7 @@ import { plainDeferred } from '../../sim/plain-deferred.ts';
 import type { Deferred } from '../../sim/simulator.ts';
 import { SECOND, type Time } from '../../sim/time.ts';
 import { type ByteStream, StreamError, type StreamEndpoint } from '../../transport/byte-stream.ts';
+import { takeFront } from '../../transport/chunk-queue.ts';
 import { formatName } from '../pki/name.ts';
 import type { TraceTarget } from '../pki/trace-events.ts';
 import type { Certificate } from '../pki/certificate.ts';
@@ -352,15 +353,7 @@ export class TlsStream implements ByteStream {
       r.d.resolve(null);
     } else if (this.chunks.length > 0) {
       this.reader = null;
-      const first = this.chunks[0]!;
-      let out: Uint8Array;
-      if (first.length <= r.max) {
-        this.chunks.shift();
-        out = first;
-      } else {
-        out = first.subarray(0, r.max);
-        this.chunks[0] = first.subarray(r.max);
-      }
+      const out = takeFront(this.chunks, r.max);
       this.buffered -= out.length;
       if (this.buffered < this.highWater && this.drained) {
         const d = this.drained;
