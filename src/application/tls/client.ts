@@ -23,10 +23,9 @@
 import { toHex } from '../../bytes/hex.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
-import { type Certificate, parseCertificate } from '../pki/certificate.ts';
-import { CHAIN_ERROR_ALERTS, validateChain } from '../pki/chain-validation.ts';
+import type { Certificate } from '../pki/certificate.ts';
+import { bytesEqual } from '../pki/der.ts';
 import { ipToBytes } from '../pki/ip-address-bytes.ts';
-import type { AlertName } from './alert.ts';
 import { AlertDescription } from './alert.ts';
 import { type CipherSuite, suiteByCode } from './cipher-suites.ts';
 import {
@@ -45,7 +44,7 @@ import {
   resolveCredential,
   type TlsClientOptions,
 } from './config.ts';
-import { TlsConnection } from './connection.ts';
+import { TlsHandshakeSteps } from './handshake-steps.ts';
 import {
   describeCertificateRequest,
   describeCertificates,
@@ -86,7 +85,6 @@ import type { HandshakeMessage } from './handshake-framing.ts';
 import {
   type CertificateRequest12,
   emptyBody,
-  parseCertificateMessage,
   parseCertificateRequest12,
   parseCertificateRequest13,
   parseCertificateVerify,
@@ -94,8 +92,6 @@ import {
   parseNewSessionTicket12,
   parseNewSessionTicket13,
   parseServerKeyExchange,
-  serializeCertificate,
-  serializeCertificateVerify,
   serializeEcdheClientKeyExchange,
   serializeRsaClientKeyExchange,
 } from './handshake-messages.ts';
@@ -108,8 +104,8 @@ import {
   serializeClientHello,
 } from './hello.ts';
 import { generateKeyShare, implementedGroup, type KeyShare, sharedSecret } from './key-exchange.ts';
-import { finishedVerifyData, KeySchedule13, trafficKeys } from './key-schedule.ts';
-import { extendedMasterSecret, keyBlock12, masterSecret, verifyData12 } from './prf.ts';
+import { finishedVerifyData, type KeySchedule13, trafficKeys } from './key-schedule.ts';
+import { keyBlock12, verifyData12 } from './prf.ts';
 import { Tls12Protection, Tls13Protection } from './record-protection.ts';
 import { rsaEncryptPremaster } from './rsa-key-exchange.ts';
 import {
@@ -124,11 +120,7 @@ import type { TranscriptHash } from './transcript.ts';
 import type { TlsFailure } from './tls-error.ts';
 import { concatBytes } from '../../bytes/concat.ts';
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-export class TlsClient extends TlsConnection {
+export class TlsClient extends TlsHandshakeSteps {
   readonly role = 'client';
   private readonly opts: TlsClientOptions;
   private readonly credential: ResolvedCredential | undefined;
@@ -350,7 +342,7 @@ export class TlsClient extends TlsConnection {
     if (
       version === ProtocolVersion.Tls12 &&
       this.common.versions.includes('1.3') &&
-      (equal(tail, DOWNGRADE_TLS12) || equal(tail, DOWNGRADE_TLS11))
+      (bytesEqual(tail, DOWNGRADE_TLS12) || bytesEqual(tail, DOWNGRADE_TLS11))
     ) {
       this.fail('illegal_parameter', 'downgrade detected: TLS 1.2 ServerHello with the TLS 1.3 sentinel');
       return;
@@ -384,7 +376,7 @@ export class TlsClient extends TlsConnection {
   }
 
   private serverHello13(sh: ServerHello, msg: HandshakeMessage): void {
-    if (!equal(sh.sessionId, this.sessionId)) {
+    if (!bytesEqual(sh.sessionId, this.sessionId)) {
       this.fail('illegal_parameter', 'legacy_session_id_echo differs');
       return;
     }
@@ -410,11 +402,8 @@ export class TlsClient extends TlsConnection {
     }
     this.keyExchange = share.group;
     this.transcript.add(msg.raw);
-    const s = new KeySchedule13(this.hash);
-    s.deriveHandshake(secret, this.transcript.hash(this.hash));
+    const s = this.startSchedule13(this.hash, secret, this.clientRandom);
     this.schedule = s;
-    this.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.clientRandom, s.clientHandshakeTrafficSecret!);
-    this.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', this.clientRandom, s.serverHandshakeTrafficSecret!);
     const sk = trafficKeys(this.hash, s.serverHandshakeTrafficSecret!, this.suite!.keyLength);
     const ck = trafficKeys(this.hash, s.clientHandshakeTrafficSecret!, this.suite!.keyLength);
     // From here the client's alerts (and its Finished) go under its handshake key (§5, §7.3).
@@ -479,7 +468,7 @@ export class TlsClient extends TlsConnection {
       this.fail('illegal_parameter', 'HelloRetryRequest chose a suite that was not offered');
       return;
     }
-    if (!equal(sh.sessionId, this.sessionId) || sh.compressionMethod !== 0) {
+    if (!bytesEqual(sh.sessionId, this.sessionId) || sh.compressionMethod !== 0) {
       this.fail('illegal_parameter', 'HelloRetryRequest session id or compression is wrong');
       return;
     }
@@ -650,27 +639,11 @@ export class TlsClient extends TlsConnection {
 
   private onCertificate(msg: HandshakeMessage): void {
     const tls13 = this.negotiated === ProtocolVersion.Tls13;
-    const m = parseCertificateMessage(msg.body, tls13);
-    if (m instanceof ProtocolError) {
-      this.failWith(m);
-      return;
-    }
-    if (tls13 && m.context.length !== 0) {
-      this.fail('illegal_parameter', 'server Certificate with a request context');
-      return;
-    }
-    if (m.entries.length === 0) {
+    const chain = this.readCertificateChain(msg, tls13, 'server');
+    if (!chain) return;
+    if (chain.length === 0) {
       this.fail('decode_error', 'the server sent no certificate');
       return;
-    }
-    const chain: Certificate[] = [];
-    for (const e of m.entries) {
-      const c = parseCertificate(e.der.slice());
-      if (c instanceof ProtocolError) {
-        this.fail('bad_certificate', `certificate does not parse: ${c.message}`);
-        return;
-      }
-      chain.push(c);
     }
     this.received(() => describeCertificates(chain), msg);
     this.peerChain = chain;
@@ -704,26 +677,10 @@ export class TlsClient extends TlsConnection {
     );
   }
 
-  /** Validates the server chain; on failure sends the alert the failure maps to. */
+  /** Validates the server chain unless told not to (`curl -k`). */
   private verifyPeer(chain: Certificate[]): boolean {
     if (this.opts.verify === false) return true;
-    const v = validateChain({
-      chain,
-      trustStore: this.common.trustStore!,
-      at: this.common.now!(),
-      ...(this.expectedHost === undefined ? {} : { hostname: this.expectedHost }),
-      purpose: 'server',
-      minRsaBits: this.common.minRsaBits,
-    });
-    this.emit({
-      kind: 'peer-verified',
-      validation: v,
-      ...(this.expectedHost === undefined ? {} : { hostname: this.expectedHost }),
-    });
-    if (v.ok) return true;
-    const alert = CHAIN_ERROR_ALERTS[v.error!.code] as AlertName;
-    this.fail(alert, v.error!.message, 'local', 'tls-certificate', v.error!.code);
-    return false;
+    return this.verifyPeerChain(chain, 'server', this.expectedHost);
   }
 
   private onCertificateVerify(msg: HandshakeMessage): void {
@@ -756,12 +713,7 @@ export class TlsClient extends TlsConnection {
       s.serverHandshakeTrafficSecret!,
       this.transcript.hash(this.hash),
     );
-    this.received(() => describeFinished(msg.body), msg);
-    if (!equal(expected, msg.body)) {
-      this.fail('decrypt_error', 'the server Finished does not verify');
-      return;
-    }
-    this.transcript.add(msg.raw);
+    if (!this.checkFinished(msg, expected, 'server')) return;
     s.deriveApplication(this.transcript.hash(this.hash));
     this.keylog('CLIENT_TRAFFIC_SECRET_0', this.clientRandom, s.clientApplicationTrafficSecret!);
     this.keylog('SERVER_TRAFFIC_SECRET_0', this.clientRandom, s.serverApplicationTrafficSecret!);
@@ -778,21 +730,13 @@ export class TlsClient extends TlsConnection {
       const scheme = cred ? chooseScheme(cred.signer.key, this.requested13.schemes, true) : undefined;
       const chain = cred && scheme ? cred.chain : [];
       this.certificateAnswer = chain.length > 0 ? 'sent' : 'none';
-      const body = serializeCertificate(
-        { context: this.requested13.context, entries: chain.map((c) => ({ der: c.der, extensions: [] })) },
-        true,
-      );
-      this.queueHandshake(HandshakeType.Certificate, body, () => describeCertificates(chain));
+      this.queueCertificate(chain, true, this.requested13.context);
       if (cred && scheme) {
         const signature = cred.signer.sign(
           scheme,
           certificateVerifyContent('client', this.transcript.hash(this.hash)),
         );
-        this.queueHandshake(
-          HandshakeType.CertificateVerify,
-          serializeCertificateVerify({ scheme: scheme.code, signature }),
-          () => describeCertificateVerify(scheme.code, signature),
-        );
+        this.queueCertificateVerify(scheme.code, signature);
       }
     }
     const verify = finishedVerifyData(
@@ -887,14 +831,7 @@ export class TlsClient extends TlsConnection {
         : undefined;
       const chain = cred && clientScheme ? cred.chain : [];
       this.certificateAnswer = chain.length > 0 ? 'sent' : 'none';
-      this.queueHandshake(
-        HandshakeType.Certificate,
-        serializeCertificate(
-          { context: new Uint8Array(0), entries: chain.map((x) => ({ der: x.der, extensions: [] })) },
-          false,
-        ),
-        () => describeCertificates(chain),
-      );
+      this.queueCertificate(chain, false);
     }
     let pms: Uint8Array;
     if (suite.keyExchange === 'rsa') {
@@ -930,17 +867,10 @@ export class TlsClient extends TlsConnection {
         }),
       );
     }
-    this.master = this.ems
-      ? extendedMasterSecret(this.hash, pms, this.transcript.hash(this.hash))
-      : masterSecret(this.hash, pms, this.clientRandom, this.serverRandom);
-    this.keylog('CLIENT_RANDOM', this.clientRandom, this.master);
+    this.master = this.masterSecret12(this.hash, pms, this.ems, this.clientRandom, this.serverRandom);
     if (clientScheme && this.credential) {
       const signature = this.credential.signer.sign(clientScheme, this.transcript.bytes());
-      this.queueHandshake(
-        HandshakeType.CertificateVerify,
-        serializeCertificateVerify({ scheme: clientScheme.code, signature }),
-        () => describeCertificateVerify(clientScheme!.code, signature),
-      );
+      this.queueCertificateVerify(clientScheme.code, signature);
     }
     const kb = keyBlock12(
       this.hash,
@@ -968,13 +898,8 @@ export class TlsClient extends TlsConnection {
   }
 
   private onFinished12(msg: HandshakeMessage): void {
-    this.received(() => describeFinished(msg.body), msg);
     const expected = verifyData12(this.hash, this.master, 'server finished', this.transcript.hash(this.hash));
-    if (!equal(expected, msg.body)) {
-      this.fail('decrypt_error', 'the server Finished does not verify');
-      return;
-    }
-    this.transcript.add(msg.raw);
+    if (!this.checkFinished(msg, expected, 'server')) return;
     this.transition('connected');
     this.finishHandshake();
   }
