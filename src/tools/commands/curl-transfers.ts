@@ -137,6 +137,12 @@ export interface CurlTlsRequest {
   readonly suites: readonly CipherSuiteName[];
   /** false with -k. */
   readonly verify: boolean;
+  /**
+   * TLS 1.3 middlebox compatibility (RFC 8446 Appendix D.4): a 32-byte legacy_session_id
+   * and a ChangeCipherSpec before the client's second flight. OpenSSL's default
+   * (SSL_OP_ENABLE_MIDDLEBOX_COMPAT), so curl prints "(OUT), TLS change cipher" in 1.3 too.
+   */
+  readonly middleboxCompat: boolean;
   /** Where this handshake's trace events go (curl prints its lines from them). */
   readonly trace: TraceTarget;
 }
@@ -741,8 +747,8 @@ class CurlSession {
     };
     const lines = () => curlTlsHandshakeLines(alpnOffered, steps.steps, trust, selection);
     if (tls.problem) return fail(tls.problem, 0);
-    // --tlsv1.3 with --tls-max 1.2 leaves nothing: OpenSSL's "no protocols available".
-    if (versions.length === 0) return fail({ kind: 'handshake', message: 'no protocols available' }, 0);
+    // --tlsv1.3 with --tls-max 1.2 leaves nothing; libcurl says so before any ClientHello.
+    if (versions.length === 0) return fail({ kind: 'version-range' }, 0);
     let shown = 0;
     this.printLines(lines());
     shown = lines().length;
@@ -794,6 +800,7 @@ class CurlSession {
           versions,
           suites: this.suites(versions),
           verify: o.insecure !== true,
+          middleboxCompat: true,
           trace: target,
         }),
       );

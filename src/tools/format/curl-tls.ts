@@ -29,8 +29,10 @@
  *
  * Left out: the `} [N bytes data]` lines of non-terminal output for TLS records (which
  * depend on OpenSSL's record boundaries), session ticket lines, OCSP stapling, the
- * close_notify lines after the handshake, and the TLS 1.3 ChangeCipherSpec that OpenSSL
- * sends for middlebox compatibility (netlab's curl sends none).
+ * close_notify lines after the handshake.
+ *
+ * In TLS 1.3 netlab's curl sends the middlebox-compatibility ChangeCipherSpec before its
+ * second flight, as OpenSSL does by default (RFC 8446 Appendix D.4), and prints it.
  */
 
 export type CurlTlsStep =
@@ -235,7 +237,7 @@ export interface CurlTlsSession {
   readonly verified: boolean;
 }
 
-/** From "SSL connection using" to "using HTTP/1.1", for a handshake that succeeded. */
+/** From "SSL connection using" to "using HTTP/1.1" (or 1.x, or 2), for a handshake that succeeded. */
 export function curlTlsSessionLines(s: CurlTlsSession, trust: CurlTlsTrust): string[] {
   const out = [`* SSL connection using TLSv${s.version} / ${s.cipher}`];
   if (s.alpnOffered) {
@@ -263,7 +265,8 @@ export function curlTlsSessionLines(s: CurlTlsSession, trust: CurlTlsTrust): str
         : '*  SSL certificate verify result: unable to get local issuer certificate (20), continuing anyway.',
     );
   }
-  out.push(`* using HTTP/${s.alpn === 'h2' ? '2' : '1.1'}`);
+  // curl 7.88.1: what ALPN settled, or 1.x when the server picked none; nothing without ALPN.
+  if (s.alpnOffered) out.push(`* using HTTP/${s.alpn === 'h2' ? '2' : s.alpn ? '1.1' : '1.x'}`);
   return out;
 }
 
@@ -300,6 +303,8 @@ export type CurlTlsFailure =
   | { readonly kind: 'alert'; readonly description: number }
   /** Some other handshake failure: an alert sent, a protocol error, or the connection closed. */
   | { readonly kind: 'handshake'; readonly message: string }
+  /** --tls-max below the --tlsv1.x minimum: libcurl refuses before the ClientHello. */
+  | { readonly kind: 'version-range' }
   /** --cacert names a file that cannot be read. */
   | { readonly kind: 'cafile'; readonly file: string }
   /** --cert names a file that cannot be read as a PEM certificate. */
@@ -337,6 +342,12 @@ export function curlTlsError(f: CurlTlsFailure): CurlTlsError {
         exitCode: 35,
         info: `* netlab TLS: ${f.message}`,
         final: [`curl: (35) netlab TLS: ${f.message}`],
+      };
+    case 'version-range':
+      return {
+        exitCode: 35,
+        info: '* CURL_SSLVERSION_MAX incompatible with CURL_SSLVERSION',
+        final: ['curl: (35) CURL_SSLVERSION_MAX incompatible with CURL_SSLVERSION'],
       };
     case 'cafile':
       return {
