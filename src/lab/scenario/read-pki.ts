@@ -10,7 +10,7 @@
  *       - name: Shady Private CA      # its common name; web[].tls.issuer refers to it
  *         trusted_by: [laptop]        # optional: nodes that trust it (default: none)
  *     clients:                        # client certificates for mutual TLS (RFC 8446 §4.4.2)
- *       - name: alice                 # subject CN=alice; `curl --cert alice` on the node
+ *       - name: alice                 # subject CN=alice; `curl --cert alice` (or `browser --cert alice`) on the node
  *         node: laptop                # who holds the certificate and its key
  *         issuer: Shady Private CA    # optional: default the lab's issuing CA
  *         valid_from: -100d           # optional, as web[].tls (default 0)
