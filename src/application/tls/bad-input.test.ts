@@ -307,6 +307,10 @@ describe('machines under attack', () => {
   });
 
   it('TLS 1.3: a tampered CertificateVerify or Finished: decrypt_error', () => {
+    const messages: Record<number, string> = {
+      15: 'the server CertificateVerify signature does not verify',
+      20: 'the server Finished does not verify',
+    };
     for (const which of [15, 20]) {
       const ref = handshake(makePair({}, {}, 9));
       const items = sentItems(ref, 'server');
@@ -329,6 +333,7 @@ describe('machines under attack', () => {
         if (failed || item.stage === 'application') break;
       }
       expect(failed?.alertName, `message ${which}`).toBe('decrypt_error');
+      expect(failed?.message).toBe(messages[which]);
     }
   });
 

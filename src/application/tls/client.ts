@@ -48,7 +48,6 @@ import { TlsHandshakeSteps } from './handshake-steps.ts';
 import {
   describeCertificateRequest,
   describeCertificates,
-  describeCertificateVerify,
   describeClientHello,
   describeEncryptedExtensions,
   describeFinished,
@@ -87,7 +86,6 @@ import {
   emptyBody,
   parseCertificateRequest12,
   parseCertificateRequest13,
-  parseCertificateVerify,
   parseEncryptedExtensions,
   parseNewSessionTicket12,
   parseNewSessionTicket13,
@@ -105,7 +103,7 @@ import {
 } from './hello.ts';
 import { generateKeyShare, implementedGroup, type KeyShare, sharedSecret } from './key-exchange.ts';
 import { finishedVerifyData, type KeySchedule13, trafficKeys } from './key-schedule.ts';
-import { keyBlock12, verifyData12 } from './prf.ts';
+import { verifyData12 } from './prf.ts';
 import { Tls12Protection, Tls13Protection } from './record-protection.ts';
 import { rsaEncryptPremaster } from './rsa-key-exchange.ts';
 import {
@@ -684,23 +682,15 @@ export class TlsClient extends TlsHandshakeSteps {
   }
 
   private onCertificateVerify(msg: HandshakeMessage): void {
-    const cv = parseCertificateVerify(msg.body);
-    if (cv instanceof ProtocolError) {
-      this.failWith(cv);
-      return;
-    }
-    this.received(() => describeCertificateVerify(cv.scheme, cv.signature), msg);
-    const scheme = schemeInfo(cv.scheme);
-    const key = this.peerChain[0]!.publicKey;
-    if (!scheme || !this.common.signatureCodes.includes(cv.scheme) || !schemeFits(scheme, key, true)) {
-      this.fail('illegal_parameter', `CertificateVerify with scheme 0x${cv.scheme.toString(16)}`);
-      return;
-    }
-    const content = certificateVerifyContent('server', this.transcript.hash(this.hash));
-    if (!verifyWithScheme(key, scheme, content, cv.signature)) {
-      this.fail('decrypt_error', 'the server CertificateVerify signature does not verify');
-      return;
-    }
+    const scheme = this.checkCertificateVerify(msg, {
+      from: 'server',
+      label: 'CertificateVerify',
+      key: this.peerChain[0]!.publicKey,
+      allowed: this.common.signatureCodes,
+      tls13: true,
+      content: () => certificateVerifyContent('server', this.transcript.hash(this.hash)),
+    });
+    if (!scheme) return;
     this.signatureScheme = scheme.name;
     this.transcript.add(msg.raw);
     this.transition('client-wait-finished');
@@ -867,19 +857,19 @@ export class TlsClient extends TlsHandshakeSteps {
         }),
       );
     }
-    this.master = this.masterSecret12(this.hash, pms, this.ems, this.clientRandom, this.serverRandom);
+    const { master, keys: kb } = this.deriveKeys12(
+      this.hash,
+      pms,
+      this.ems,
+      this.clientRandom,
+      this.serverRandom,
+      suite,
+    );
+    this.master = master;
     if (clientScheme && this.credential) {
       const signature = this.credential.signer.sign(clientScheme, this.transcript.bytes());
       this.queueCertificateVerify(clientScheme.code, signature);
     }
-    const kb = keyBlock12(
-      this.hash,
-      this.master,
-      this.clientRandom,
-      this.serverRandom,
-      suite.keyLength,
-      suite.fixedIvLength,
-    );
     this.pendingServerKeys = kb;
     this.sendChangeCipherSpec();
     this.setWriteProtection(new Tls12Protection(suite.aead, kb.clientKey, kb.clientIv));

@@ -8,19 +8,23 @@
 import { ProtocolError } from '../../bytes/protocol-error.ts';
 import { bytesEqual } from '../pki/der.ts';
 import { type Certificate, parseCertificate } from '../pki/certificate.ts';
+import type { PublicKey } from '../pki/keys.ts';
 import { CHAIN_ERROR_ALERTS, validateChain } from '../pki/chain-validation.ts';
 import type { AlertName } from './alert.ts';
+import type { CipherSuite } from './cipher-suites.ts';
 import { HandshakeType } from './code-points.ts';
 import { TlsConnection } from './connection.ts';
 import { describeCertificates, describeCertificateVerify, describeFinished } from './describe.ts';
 import type { HandshakeMessage } from './handshake-framing.ts';
 import {
   parseCertificateMessage,
+  parseCertificateVerify,
   serializeCertificate,
   serializeCertificateVerify,
 } from './handshake-messages.ts';
 import { KeySchedule13 } from './key-schedule.ts';
-import { extendedMasterSecret, masterSecret } from './prf.ts';
+import { extendedMasterSecret, type KeyBlock12, keyBlock12, masterSecret } from './prf.ts';
+import { type SchemeInfo, schemeFits, schemeInfo, verifyWithScheme } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
 
 export abstract class TlsHandshakeSteps extends TlsConnection {
@@ -108,6 +112,43 @@ export abstract class TlsHandshakeSteps extends TlsConnection {
   }
 
   /**
+   * Reads and checks the peer's CertificateVerify (§4.4.3, RFC 5246 §7.4.8) against the
+   * leaf `key` of its chain: a scheme not in `allowed` or unfit for the key is
+   * illegal_parameter (`label` names the message in that error), a signature over
+   * `content` that does not verify is decrypt_error. Returns the scheme when it verifies;
+   * the caller adds the message to the transcript.
+   */
+  protected checkCertificateVerify(
+    msg: HandshakeMessage,
+    check: {
+      readonly from: 'client' | 'server';
+      readonly label: string;
+      readonly key: PublicKey | undefined;
+      readonly allowed: readonly number[];
+      readonly tls13: boolean;
+      readonly content: () => Uint8Array;
+    },
+  ): SchemeInfo | undefined {
+    const cv = parseCertificateVerify(msg.body);
+    if (cv instanceof ProtocolError) {
+      this.failWith(cv);
+      return undefined;
+    }
+    this.received(() => describeCertificateVerify(cv.scheme, cv.signature), msg);
+    const key = check.key;
+    const scheme = schemeInfo(cv.scheme);
+    if (!key || !scheme || !check.allowed.includes(cv.scheme) || !schemeFits(scheme, key, check.tls13)) {
+      this.fail('illegal_parameter', `${check.label} with scheme 0x${cv.scheme.toString(16)}`);
+      return undefined;
+    }
+    if (!verifyWithScheme(key, scheme, check.content(), cv.signature)) {
+      this.fail('decrypt_error', `the ${check.from} CertificateVerify signature does not verify`);
+      return undefined;
+    }
+    return scheme;
+  }
+
+  /**
    * Checks the peer's Finished against `expected` (§4.4.4, RFC 5246 §7.4.9): a mismatch is
    * decrypt_error; a match enters the transcript.
    */
@@ -138,21 +179,24 @@ export abstract class TlsHandshakeSteps extends TlsConnection {
   }
 
   /**
-   * The TLS 1.2 master secret from the premaster secret, logged as CLIENT_RANDOM: the
-   * extended one over the session hash when both sides agreed to it (RFC 7627 §4), else
-   * the RFC 5246 §8.1 one over the two randoms.
+   * The TLS 1.2 master secret from the premaster secret, logged as CLIENT_RANDOM, and the
+   * key block `suite` needs (RFC 5246 §6.3). The master secret is the extended one over the
+   * session hash when both sides agreed to it (RFC 7627 §4), else the RFC 5246 §8.1 one over
+   * the two randoms.
    */
-  protected masterSecret12(
+  protected deriveKeys12(
     hash: TranscriptHash,
     premaster: Uint8Array,
     ems: boolean,
     clientRandom: Uint8Array,
     serverRandom: Uint8Array,
-  ): Uint8Array {
+    suite: CipherSuite,
+  ): { master: Uint8Array; keys: KeyBlock12 } {
     const master = ems
       ? extendedMasterSecret(hash, premaster, this.transcript.hash(hash))
       : masterSecret(hash, premaster, clientRandom, serverRandom);
     this.keylog('CLIENT_RANDOM', clientRandom, master);
-    return master;
+    const keys = keyBlock12(hash, master, clientRandom, serverRandom, suite.keyLength, suite.fixedIvLength);
+    return { master, keys };
   }
 }

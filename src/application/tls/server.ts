@@ -42,7 +42,6 @@ import { TlsHandshakeSteps } from './handshake-steps.ts';
 import {
   describeCertificateRequest,
   describeCertificates,
-  describeCertificateVerify,
   describeClientHello,
   describeEncryptedExtensions,
   describeFinished,
@@ -80,7 +79,6 @@ import {
   CertificateType,
   encodeEcdhParams,
   type NewSessionTicket13,
-  parseCertificateVerify,
   parseEcdheClientKeyExchange,
   parseRsaClientKeyExchange,
   serializeCertificateRequest12,
@@ -100,17 +98,10 @@ import {
 } from './key-exchange.ts';
 import { finishedVerifyData, type KeySchedule13, trafficKeys } from './key-schedule.ts';
 import { selectAlpn, selectGroup13, selectSuite, selectVersion } from './negotiation.ts';
-import { keyBlock12, verifyData12 } from './prf.ts';
+import { verifyData12 } from './prf.ts';
 import { Tls12Protection, Tls13Protection } from './record-protection.ts';
 import { rsaDecryptPremaster } from './rsa-key-exchange.ts';
-import {
-  certificateVerifyContent,
-  chooseScheme,
-  type SchemeInfo,
-  schemeFits,
-  schemeInfo,
-  verifyWithScheme,
-} from './signature-schemes.ts';
+import { certificateVerifyContent, chooseScheme, type SchemeInfo } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
 import { concatBytes } from '../../bytes/concat.ts';
 
@@ -551,25 +542,16 @@ export class TlsServer extends TlsHandshakeSteps {
 
   private onCertificateVerify(msg: HandshakeMessage): void {
     const tls13 = this.negotiated === ProtocolVersion.Tls13;
-    const cv = parseCertificateVerify(msg.body);
-    if (cv instanceof ProtocolError) {
-      this.failWith(cv);
-      return;
-    }
-    this.received(() => describeCertificateVerify(cv.scheme, cv.signature), msg);
-    const key = this.clientChain[0]?.publicKey;
-    const scheme = schemeInfo(cv.scheme);
-    if (!key || !scheme || !this.requestedSchemes.includes(cv.scheme) || !schemeFits(scheme, key, tls13)) {
-      this.fail('illegal_parameter', `client CertificateVerify with scheme 0x${cv.scheme.toString(16)}`);
-      return;
-    }
-    const content = tls13
-      ? certificateVerifyContent('client', this.transcript.hash(this.hash))
-      : this.transcript.bytes();
-    if (!verifyWithScheme(key, scheme, content, cv.signature)) {
-      this.fail('decrypt_error', 'the client CertificateVerify signature does not verify');
-      return;
-    }
+    const scheme = this.checkCertificateVerify(msg, {
+      from: 'client',
+      label: 'client CertificateVerify',
+      key: this.clientChain[0]?.publicKey,
+      allowed: this.requestedSchemes,
+      tls13,
+      content: () =>
+        tls13 ? certificateVerifyContent('client', this.transcript.hash(this.hash)) : this.transcript.bytes(),
+    });
+    if (!scheme) return;
     this.transcript.add(msg.raw);
     this.transition(tls13 ? 'server-wait-finished' : 'server-wait-change-cipher-spec');
   }
@@ -785,15 +767,16 @@ export class TlsServer extends TlsHandshakeSteps {
       pms = secret;
     }
     this.transcript.add(msg.raw);
-    this.master = this.masterSecret12(this.hash, pms, this.ems, this.clientRandom, this.serverRandom);
-    this.clientKeys12 = keyBlock12(
+    const { master, keys } = this.deriveKeys12(
       this.hash,
-      this.master,
+      pms,
+      this.ems,
       this.clientRandom,
       this.serverRandom,
-      suite.keyLength,
-      suite.fixedIvLength,
+      suite,
     );
+    this.master = master;
+    this.clientKeys12 = keys;
     this.transition(
       this.clientChain.length > 0 ? 'server-wait-certificate-verify' : 'server-wait-change-cipher-spec',
     );
