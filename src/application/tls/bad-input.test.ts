@@ -349,6 +349,17 @@ describe('machines under attack', () => {
     expect(alertsSent(events)).toEqual(['no_renegotiation']);
     expect(p.server.established).toBe(true);
   });
+
+  it('TLS 1.2: a ClientHello sent to an established client: unexpected_message, named for the client', () => {
+    const pki = testPki();
+    const p = handshake(makePair({ versions: ['1.2'] }, { certificates: [pki.issueSite(['server.test'])] }));
+    const seal = sessionKeys(p).protection('server', 'application');
+    // The server already sent one protected record (its Finished): move past it.
+    seal.seal(ContentType.Handshake, new Uint8Array(1), 0x0303);
+    const hello = records(p.wire[0]!.bytes)[0]!.fragment;
+    const f = failureOf(p.client.receive(seal.seal(ContentType.Handshake, hello, 0x0303)));
+    expect(f).toMatchObject({ alertName: 'unexpected_message', message: 'ClientHello sent to a client' });
+  });
 });
 
 describe('version rollback', () => {

@@ -44,7 +44,7 @@ import {
   resolveCredential,
   type TlsClientOptions,
 } from './config.ts';
-import { TlsHandshakeSteps } from './handshake-steps.ts';
+import { type MessageHandler, TlsHandshakeSteps } from './handshake-steps.ts';
 import {
   describeCertificateRequest,
   describeCertificates,
@@ -251,47 +251,20 @@ export class TlsClient extends TlsHandshakeSteps {
 
   // ------------------------------------------------------------------ dispatch
 
-  protected onHandshake(msg: HandshakeMessage, kind: Incoming): void {
-    switch (kind) {
-      case 'ServerHello':
-        this.onServerHello(msg);
-        return;
-      case 'EncryptedExtensions':
-        this.onEncryptedExtensions(msg);
-        return;
-      case 'CertificateRequest':
-        if (this.negotiated === ProtocolVersion.Tls13) this.onCertificateRequest13(msg);
-        else this.onCertificateRequest12(msg);
-        return;
-      case 'Certificate':
-        this.onCertificate(msg);
-        return;
-      case 'CertificateVerify':
-        this.onCertificateVerify(msg);
-        return;
-      case 'Finished':
-        if (this.negotiated === ProtocolVersion.Tls13) this.onFinished13(msg);
-        else this.onFinished12(msg);
-        return;
-      case 'ServerKeyExchange':
-        this.onServerKeyExchange(msg);
-        return;
-      case 'ServerHelloDone':
-        this.onServerHelloDone(msg);
-        return;
-      case 'NewSessionTicket':
-        this.onNewSessionTicket(msg);
-        return;
-      case 'KeyUpdate':
-        this.onKeyUpdateMessage(msg);
-        return;
-      case 'HelloRequest':
-        this.onHelloRequest(msg);
-        return;
-      default:
-        this.fail('unexpected_message', `${kind} sent to a client`);
-    }
-  }
+  protected readonly handlers: Partial<Record<Incoming, MessageHandler>> = {
+    ServerHello: (m) => this.onServerHello(m),
+    EncryptedExtensions: (m) => this.onEncryptedExtensions(m),
+    CertificateRequest: (m) =>
+      this.negotiated === ProtocolVersion.Tls13
+        ? this.onCertificateRequest13(m)
+        : this.onCertificateRequest12(m),
+    Certificate: (m) => this.onCertificate(m),
+    CertificateVerify: (m) => this.onCertificateVerify(m),
+    ServerKeyExchange: (m) => this.onServerKeyExchange(m),
+    ServerHelloDone: (m) => this.onServerHelloDone(m),
+    NewSessionTicket: (m) => this.onNewSessionTicket(m),
+    HelloRequest: (m) => this.onHelloRequest(m),
+  };
 
   // ------------------------------------------------------------------ ServerHello
 
@@ -696,7 +669,7 @@ export class TlsClient extends TlsHandshakeSteps {
     this.transition('client-wait-finished');
   }
 
-  private onFinished13(msg: HandshakeMessage): void {
+  protected onFinished13(msg: HandshakeMessage): void {
     const s = this.schedule!;
     const expected = finishedVerifyData(
       this.hash,
@@ -887,7 +860,7 @@ export class TlsClient extends TlsHandshakeSteps {
     this.transition('client-wait-finished');
   }
 
-  private onFinished12(msg: HandshakeMessage): void {
+  protected onFinished12(msg: HandshakeMessage): void {
     const expected = verifyData12(this.hash, this.master, 'server finished', this.transcript.hash(this.hash));
     if (!this.checkFinished(msg, expected, 'server')) return;
     this.transition('connected');

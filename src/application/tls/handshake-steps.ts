@@ -12,10 +12,11 @@ import type { PublicKey } from '../pki/keys.ts';
 import { CHAIN_ERROR_ALERTS, validateChain } from '../pki/chain-validation.ts';
 import type { AlertName } from './alert.ts';
 import type { CipherSuite } from './cipher-suites.ts';
-import { HandshakeType } from './code-points.ts';
+import { HandshakeType, ProtocolVersion } from './code-points.ts';
 import { TlsConnection } from './connection.ts';
 import { describeCertificates, describeCertificateVerify, describeFinished } from './describe.ts';
 import type { HandshakeMessage } from './handshake-framing.ts';
+import type { Incoming } from './handshake-state.ts';
 import {
   parseCertificateMessage,
   parseCertificateVerify,
@@ -27,7 +28,36 @@ import { extendedMasterSecret, type KeyBlock12, keyBlock12, masterSecret } from 
 import { type SchemeInfo, schemeFits, schemeInfo, verifyWithScheme } from './signature-schemes.ts';
 import type { TranscriptHash } from './transcript.ts';
 
+/** What one side does with one kind of incoming handshake message. */
+export type MessageHandler = (msg: HandshakeMessage) => void;
+
 export abstract class TlsHandshakeSteps extends TlsConnection {
+  /**
+   * The messages this side takes, by their transition-table name, besides Finished and
+   * KeyUpdate, which both sides dispatch alike. A kind the table lets through that this
+   * side has no handler for (a ClientHello sent to a client) is unexpected_message.
+   */
+  protected abstract readonly handlers: Partial<Record<Incoming, MessageHandler>>;
+
+  /** The peer's Finished in TLS 1.3 (§4.4.4) and in TLS 1.2 (RFC 5246 §7.4.9). */
+  protected abstract onFinished13(msg: HandshakeMessage): void;
+  protected abstract onFinished12(msg: HandshakeMessage): void;
+
+  protected onHandshake(msg: HandshakeMessage, kind: Incoming): void {
+    if (kind === 'Finished') {
+      if (this.negotiated === ProtocolVersion.Tls13) this.onFinished13(msg);
+      else this.onFinished12(msg);
+      return;
+    }
+    if (kind === 'KeyUpdate') {
+      this.onKeyUpdateMessage(msg);
+      return;
+    }
+    const handle = this.handlers[kind];
+    if (handle) handle(msg);
+    else this.fail('unexpected_message', `${kind} sent to a ${this.role}`);
+  }
+
   /**
    * Queues a Certificate carrying `chain`, leaf first, with no per-certificate extensions
    * (§4.4.2); `context` is the 1.3 certificate_request_context (empty but for a client

@@ -38,7 +38,7 @@ import {
   resolveCredential,
   type TlsServerOptions,
 } from './config.ts';
-import { TlsHandshakeSteps } from './handshake-steps.ts';
+import { type MessageHandler, TlsHandshakeSteps } from './handshake-steps.ts';
 import {
   describeCertificateRequest,
   describeCertificates,
@@ -169,31 +169,12 @@ export class TlsServer extends TlsHandshakeSteps {
 
   // ------------------------------------------------------------------ dispatch
 
-  protected onHandshake(msg: HandshakeMessage, kind: Incoming): void {
-    switch (kind) {
-      case 'ClientHello':
-        this.onClientHello(msg);
-        return;
-      case 'Certificate':
-        this.onClientCertificate(msg);
-        return;
-      case 'ClientKeyExchange':
-        this.onClientKeyExchange(msg);
-        return;
-      case 'CertificateVerify':
-        this.onCertificateVerify(msg);
-        return;
-      case 'Finished':
-        if (this.negotiated === ProtocolVersion.Tls13) this.onFinished13(msg);
-        else this.onFinished12(msg);
-        return;
-      case 'KeyUpdate':
-        this.onKeyUpdateMessage(msg);
-        return;
-      default:
-        this.fail('unexpected_message', `${kind} sent to a server`);
-    }
-  }
+  protected readonly handlers: Partial<Record<Incoming, MessageHandler>> = {
+    ClientHello: (m) => this.onClientHello(m),
+    Certificate: (m) => this.onClientCertificate(m),
+    ClientKeyExchange: (m) => this.onClientKeyExchange(m),
+    CertificateVerify: (m) => this.onCertificateVerify(m),
+  };
 
   // ------------------------------------------------------------------ ClientHello
 
@@ -556,7 +537,7 @@ export class TlsServer extends TlsHandshakeSteps {
     this.transition(tls13 ? 'server-wait-finished' : 'server-wait-change-cipher-spec');
   }
 
-  private onFinished13(msg: HandshakeMessage): void {
+  protected onFinished13(msg: HandshakeMessage): void {
     const s = this.schedule!;
     const expected = finishedVerifyData(
       this.hash,
@@ -788,7 +769,7 @@ export class TlsServer extends TlsHandshakeSteps {
     this.transition('server-wait-finished');
   }
 
-  private onFinished12(msg: HandshakeMessage): void {
+  protected onFinished12(msg: HandshakeMessage): void {
     const expected = verifyData12(this.hash, this.master, 'client finished', this.transcript.hash(this.hash));
     if (!this.checkFinished(msg, expected, 'client')) return;
     const kb = this.clientKeys12!;
