@@ -29,7 +29,7 @@ import {
   decryptTlsConnection,
   type TlsDecryption,
 } from '../../../src/tools/dissect/tls-decrypt/decrypt.ts';
-import { segmentOf } from '../../../src/tools/dissect/tls-decrypt/segment.ts';
+import { segmentOf } from '../../../src/tools/dissect/tcp-reassembly/segment.ts';
 import type { ConnectionHeaders } from '../../../src/tools/dissect/http2-headers/decode.ts';
 import { decodeTlsHeaders } from '../../../src/tools/dissect/tls-http2-headers.ts';
 import type { PacketStore } from './packet-store.ts';

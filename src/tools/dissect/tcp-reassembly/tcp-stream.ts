@@ -10,8 +10,9 @@
  * (it is capped far below that).
  *
  * A hole that no later segment fills is a gap: bytes past it are never delivered, since
- * the TLS records after it cannot be cut or numbered (the record sequence number is the
- * nonce); `gap()` says where it is. Bounded: at most `maxBytes` delivered plus held, and
+ * what follows it cannot be framed (TLS records cannot be cut or numbered, the record
+ * sequence number being the nonce; HTTP/2 frames cannot be found); `gap()` says where it
+ * is. Bounded: at most `maxBytes` delivered plus held, and
  * at most MAX_HELD_SEGMENTS held out of order; past either the stream stops, saying why.
  */
 
@@ -35,6 +36,17 @@ export class TcpStream {
   /** Bytes delivered in order so far. */
   get delivered(): number {
     return this.next;
+  }
+
+  /**
+   * Where the byte at sequence number `seq` is in the stream (the first payload byte is
+   * 0), or undefined before the stream's start is known or for a sequence number older
+   * than the stream.
+   */
+  position(seq: number): number | undefined {
+    if (this.base === undefined) return undefined;
+    const rel = (seq - this.base) >>> 0;
+    return rel >= HALF ? undefined : rel;
   }
 
   /** A SYN from this side: its sequence number + 1 is the first payload byte. */

@@ -2,7 +2,7 @@
  * Decrypting one TLS connection of a capture with the run's key log, as Wireshark does
  * with `-o tls.keylog_file:FILE`:
  *
- * 1. Each direction's byte stream is put back in order by sequence number (tcp-stream.ts:
+ * 1. Each direction's byte stream is put back in order by sequence number (tcp-reassembly/:
  *    retransmissions dropped, out-of-order segments placed; a hole never filled stops
  *    that direction there, with a note).
  * 2. The stream is cut into records (the TLS module's RecordReader). A record belongs to
@@ -39,14 +39,10 @@ import { RecordReader, type TlsRecord } from '../../../application/tls/record.ts
 import { Tls12Protection, Tls13Protection } from '../../../application/tls/record-protection.ts';
 import { HandshakeCutter } from './handshake-cutter.ts';
 import { KeyLog } from './key-log-file.ts';
-import { segmentOf, TCP_ACK, TCP_SYN } from './segment.ts';
-import { TcpStream } from './tcp-stream.ts';
+import { ConnectionStreams, gapNote, MAX_STREAM_BYTES } from '../tcp-reassembly/connection-streams.ts';
+import type { TcpStream } from '../tcp-reassembly/tcp-stream.ts';
 
-/**
- * Bytes reassembled per direction of a connection: 8 MiB. A web page's connection in a
- * lab run carries a few hundred KiB; past the cap the direction stops with a note.
- */
-export const MAX_STREAM_BYTES = 8 * 1024 * 1024;
+export { MAX_STREAM_BYTES };
 
 export type Direction = 'client' | 'server';
 
@@ -116,27 +112,20 @@ export function decryptTlsConnection(
   const log = keyLog instanceof KeyLog ? keyLog : new KeyLog(keyLog);
   const max = options.maxStreamBytes ?? MAX_STREAM_BYTES;
   const notes: string[] = [];
+  const connection = new ConnectionStreams(max);
   const sides = new Map<string, DirectionState>();
-  let client: string | undefined;
-  let server: string | undefined;
   const all: RawRecord[] = [];
 
   frames.forEach((frame, index) => {
-    const s = segmentOf(frame);
-    if (s === undefined) return;
+    const got = connection.take(frame);
+    if (got === undefined) return;
+    const s = got.segment;
     let side = sides.get(s.from);
     if (side === undefined) {
-      if (sides.size === 2) return; // not this connection
-      side = { stream: new TcpStream(max), reader: new RecordReader(), records: [], offset: 0 };
+      side = { stream: got.stream, reader: new RecordReader(), records: [], offset: 0 };
       sides.set(s.from, side);
     }
-    if ((s.flags & TCP_SYN) !== 0) {
-      side.stream.syn(s.seq);
-      if ((s.flags & TCP_ACK) === 0) client ??= s.from;
-      else server ??= s.from;
-      return;
-    }
-    if (side.stopped !== undefined) return;
+    if (got.syn || side.stopped !== undefined) return;
     for (const bytes of side.stream.add(s.seq, s.payload)) {
       side.reader.push(bytes);
       for (let r = side.reader.next(); r !== null; r = side.reader.next()) {
@@ -144,7 +133,7 @@ export function decryptTlsConnection(
           side.stopped = `not TLS from stream byte ${side.offset}: ${r.message}`;
           break;
         }
-        const direction: Direction = client === s.from ? 'client' : 'server';
+        const direction: Direction = connection.client === s.from ? 'client' : 'server';
         const raw = { frame: index, from: s.from, direction, streamOffset: side.offset, record: r };
         side.offset += 5 + r.fragment.length;
         side.records.push(raw);
@@ -155,6 +144,8 @@ export function decryptTlsConnection(
     if (side.stream.stopped !== undefined) side.stopped ??= side.stream.stopped;
   });
 
+  let client = connection.client;
+  let server = connection.server;
   // Without the SYN, the side whose first record is a ClientHello is the client.
   if (client === undefined) {
     for (const [addr, side] of sides) {
@@ -167,11 +158,8 @@ export function decryptTlsConnection(
   for (const [addr, side] of sides) {
     // Directions by role when the client is known, by address when it is not.
     const who = client === undefined ? addr : addr === client ? 'client → server' : 'server → client';
-    const gap = side.stream.gap();
-    if (gap !== undefined)
-      notes.push(
-        `${who}: ${gap.missing} bytes missing at stream byte ${gap.at} (a segment the capture lacks); decryption of this direction stops there`,
-      );
+    const gap = gapNote(side.stream, 'decryption');
+    if (gap !== undefined) notes.push(`${who}: ${gap}`);
     if (side.stopped !== undefined) notes.push(`${who}: ${side.stopped}`);
   }
   // Directions were named as frames came; fix the ones seen before the client was known.

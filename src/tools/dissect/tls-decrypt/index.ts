@@ -12,5 +12,4 @@ export {
   type TlsDecryption,
 } from './decrypt.ts';
 export { KeyLog } from './key-log-file.ts';
-export { type Segment, segmentOf } from './segment.ts';
-export { MAX_HELD_SEGMENTS, TcpStream } from './tcp-stream.ts';
+export { MAX_HELD_SEGMENTS, type Segment, segmentOf, TcpStream } from '../tcp-reassembly/index.ts';
