@@ -15,6 +15,7 @@ import { SECOND, type Time } from '../../sim/time.ts';
 import { TraceBus } from '../../sim/trace.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
 import { HttpConnection } from './connection.ts';
+import { peerOf, traceHttpConnection } from './connection-trace.ts';
 import { type HeaderInit, HeaderList } from './header-list.ts';
 import type { HttpLimits } from './limits.ts';
 import type { HttpVersion, RequestHead, ResponseHead } from './message.ts';
@@ -197,23 +198,15 @@ export class ClientConnection {
       limits: { maxBodyBytes: DEFAULT_CLIENT_MAX_BODY, ...options.limits },
       maxPipelined: options.maxPipelined,
     });
-    if (this.trace.wants('http.connection')) {
-      this.trace.emit({
-        type: 'http.connection',
-        time: this.clock.now(),
-        node: this.node,
-        side: 'client',
-        connection: this.id,
-        phase: 'open',
-        peer: this.peer,
-        exchanges: 0,
-      });
-    }
+    traceHttpConnection(this.trace, this.clock.now(), {
+      node: this.node,
+      side: 'client',
+      connection: this.id,
+      phase: 'open',
+      peer: peerOf(this.stream),
+      exchanges: 0,
+    });
     void this.readLoop();
-  }
-
-  private get peer(): string {
-    return `${this.stream.remote.address}:${this.stream.remote.port}`;
   }
 
   /** Requests sent or queued whose response is not complete. */
@@ -316,19 +309,15 @@ export class ClientConnection {
   }
 
   private traceClose(reason: 'local' | 'reset' | 'peer-closed' | 'not-persistent' | 'protocol-error'): void {
-    if (this.trace.wants('http.connection')) {
-      this.trace.emit({
-        type: 'http.connection',
-        time: this.clock.now(),
-        node: this.node,
-        side: 'client',
-        connection: this.id,
-        phase: 'close',
-        peer: this.peer,
-        exchanges: this.exchangesDone,
-        reason,
-      });
-    }
+    traceHttpConnection(this.trace, this.clock.now(), {
+      node: this.node,
+      side: 'client',
+      connection: this.id,
+      phase: 'close',
+      peer: peerOf(this.stream),
+      exchanges: this.exchangesDone,
+      reason,
+    });
   }
 
   // ---- sending ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import { SECOND, simWallClockMs, type Time } from '../../sim/time.ts';
 import { TraceBus, type TraceEventMap } from '../../sim/trace.ts';
 import type { ByteStream } from '../../transport/byte-stream.ts';
 import { HttpConnection, type HttpConnectionOptions } from './connection.ts';
+import { peerOf, traceHttpConnection } from './connection-trace.ts';
 import { HeaderList } from './header-list.ts';
 import { formatHttpDate } from './http-date.ts';
 import type { HttpLimits } from './limits.ts';
@@ -220,20 +221,15 @@ async function refuse(stream: ByteStream, server: HttpServer, id: number): Promi
     // the client is gone
   }
   stream.close();
-  if (server.trace.wants('http.connection')) {
-    const peer = `${stream.remote.address}:${stream.remote.port}`;
-    server.trace.emit({
-      type: 'http.connection',
-      time: server.clock.now(),
-      node: server.node,
-      side: 'server',
-      connection: id,
-      phase: 'close',
-      peer,
-      exchanges: 0,
-      reason: 'local',
-    });
-  }
+  traceHttpConnection(server.trace, server.clock.now(), {
+    node: server.node,
+    side: 'server',
+    connection: id,
+    phase: 'close',
+    peer: peerOf(stream),
+    exchanges: 0,
+    reason: 'local',
+  });
 }
 
 interface Collected {
@@ -283,10 +279,6 @@ class ServedConnection {
     this.clock = server.clock;
     this.trace = server.trace;
     this.conn = new HttpConnection('server', { ...server.machineOptions, now: this.clock.now() });
-  }
-
-  private get peer(): string {
-    return `${this.stream.remote.address}:${this.stream.remote.port}`;
   }
 
   async run(): Promise<void> {
@@ -350,15 +342,12 @@ class ServedConnection {
 
   /** The connection's open or close in the trace; a close also says how many exchanges and why. */
   private traceConnection(phase: 'open' | 'close'): void {
-    if (!this.trace.wants('http.connection')) return;
-    this.trace.emit({
-      type: 'http.connection',
-      time: this.clock.now(),
+    traceHttpConnection(this.trace, this.clock.now(), {
       node: this.server.node,
       side: 'server',
       connection: this.id,
       phase,
-      peer: this.peer,
+      peer: peerOf(this.stream),
       ...(phase === 'open' ? { exchanges: 0 } : { exchanges: this.exchanges, reason: this.reason }),
     });
   }
