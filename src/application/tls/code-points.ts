@@ -66,23 +66,10 @@ export const HandshakeType = {
   MessageHash: 254,
 } as const;
 
+/** Handshake type to name, `HandshakeType` turned around; 254 keeps RFC 8446's spelling `message_hash` (§4.4.1). */
 export const HANDSHAKE_NAMES: Record<number, string> = {
-  0: 'HelloRequest',
-  1: 'ClientHello',
-  2: 'ServerHello',
-  4: 'NewSessionTicket',
-  5: 'EndOfEarlyData',
-  8: 'EncryptedExtensions',
-  11: 'Certificate',
-  12: 'ServerKeyExchange',
-  13: 'CertificateRequest',
-  14: 'ServerHelloDone',
-  15: 'CertificateVerify',
-  16: 'ClientKeyExchange',
-  20: 'Finished',
-  22: 'CertificateStatus',
-  24: 'KeyUpdate',
-  254: 'message_hash',
+  ...Object.fromEntries(Object.entries(HandshakeType).map(([name, type]) => [type, name])),
+  [HandshakeType.MessageHash]: 'message_hash',
 };
 
 export const ExtensionType = {

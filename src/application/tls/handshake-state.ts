@@ -5,6 +5,7 @@
  * here first: a message the table does not list for the current state is one typed error,
  * `unexpected_message`, whatever the message is. Tests walk the table.
  */
+import { HandshakeType } from './code-points.ts';
 
 export type TlsState =
   | 'start'
@@ -134,23 +135,14 @@ export const INCOMING: readonly Incoming[] = [
   'ChangeCipherSpec',
 ];
 
-const BY_TYPE: Record<number, Incoming> = {
-  0: 'HelloRequest',
-  1: 'ClientHello',
-  2: 'ServerHello',
-  4: 'NewSessionTicket',
-  8: 'EncryptedExtensions',
-  11: 'Certificate',
-  12: 'ServerKeyExchange',
-  13: 'CertificateRequest',
-  14: 'ServerHelloDone',
-  15: 'CertificateVerify',
-  16: 'ClientKeyExchange',
-  20: 'Finished',
-  24: 'KeyUpdate',
-};
+type IncomingMessage = Exclude<Incoming, 'ChangeCipherSpec'>;
+
+/** Handshake type to table name: every incoming kind but ChangeCipherSpec, a record rather than a message. */
+const BY_TYPE: ReadonlyMap<number, Incoming> = new Map(
+  INCOMING.filter((n): n is IncomingMessage => n !== 'ChangeCipherSpec').map((n) => [HandshakeType[n], n]),
+);
 
 /** The table's name for a handshake message type, or undefined for types netlab never accepts. */
 export function incomingOf(handshakeType: number): Incoming | undefined {
-  return BY_TYPE[handshakeType];
+  return BY_TYPE.get(handshakeType);
 }
