@@ -3,8 +3,7 @@
  * capture would hold it. Used by the dissector's and tcpdump's tests and by the tshark
  * interop test.
  */
-import { writeIpv4Header } from '../../internet/ipv4.ts';
-import { writeEthernetHeader } from '../../link/ethernet.ts';
+import { ipv4TestFrame } from './ipv4-test-frame.ts';
 import { serializeUdp } from '../../transport/udp/udp-datagram.ts';
 
 /** 10.0.0.5 (a client) and 10.0.0.53 (its resolver). */
@@ -22,14 +21,5 @@ export function dnsFrame(
   const from = options.from ?? (query ? CLIENT : RESOLVER_ADDRESS);
   const to = options.to ?? (query ? RESOLVER_ADDRESS : CLIENT);
   const udp = serializeUdp({ sourcePort: sport, destinationPort: dport, payload: dns }, from, to);
-  const frame = new Uint8Array(Math.max(60, 34 + udp.length));
-  writeEthernetHeader(frame, 0x020000000002, 0x020000000001, 0x0800);
-  writeIpv4Header(
-    frame,
-    14,
-    { protocol: 17, source: from, destination: to, ttl: 64, identification: 7 },
-    udp.length,
-  );
-  frame.set(udp, 34);
-  return frame;
+  return ipv4TestFrame(17, from, to, udp);
 }

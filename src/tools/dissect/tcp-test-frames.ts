@@ -3,8 +3,7 @@
  * capture would hold it, for the tests of the dissectors above TCP. The payload starts at
  * frame offset 54 (14 Ethernet + 20 IPv4 + 20 TCP).
  */
-import { writeIpv4Header } from '../../internet/ipv4.ts';
-import { writeEthernetHeader } from '../../link/ethernet.ts';
+import { ipv4TestFrame } from './ipv4-test-frame.ts';
 import { serializeTcp } from '../../transport/tcp/tcp-segment.ts';
 
 /** 10.0.0.1 (a client) and 10.0.0.2 (a server). */
@@ -27,16 +26,7 @@ export function tcpFrame(
     from,
     to,
   );
-  const frame = new Uint8Array(Math.max(60, 34 + tcp.length));
-  writeEthernetHeader(frame, 0x020000000002, 0x020000000001, 0x0800);
-  writeIpv4Header(
-    frame,
-    14,
-    { protocol: 6, source: from, destination: to, ttl: 64, identification: 7 },
-    tcp.length,
-  );
-  frame.set(tcp, 34);
-  return frame;
+  return ipv4TestFrame(6, from, to, tcp);
 }
 
 /** `text` as Latin-1 bytes. */
