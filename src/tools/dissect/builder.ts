@@ -1,4 +1,5 @@
 /** Accumulates the layers of one packet as the dissectors walk down the bytes. */
+import type { HeaderBlockContext } from './http2-header-fields.ts';
 import type { Dissection, Layer } from './types.ts';
 
 export class DissectionBuilder {
@@ -8,7 +9,11 @@ export class DissectionBuilder {
   protocol = '';
   info = '';
 
-  constructor(readonly frame: Uint8Array) {}
+  constructor(
+    readonly frame: Uint8Array,
+    /** The decoded header blocks of the cleartext HTTP/2 connection the frame is a segment of (h2c-headers.ts). */
+    readonly http2Headers?: HeaderBlockContext,
+  ) {}
 
   add(layer: Layer, info?: string): void {
     this.layers.push(layer);

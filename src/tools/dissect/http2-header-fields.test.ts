@@ -24,15 +24,21 @@ function lines(fields: readonly Field[], depth = 0): string[] {
   ]);
 }
 
-/** One record holding the whole client stream, dissected with the connection's blocks. */
+const settings: Frame = { type: 'SETTINGS', ack: false, settings: [] };
+
+/**
+ * One record holding the whole client stream (the preface, an empty SETTINGS, `frames`),
+ * dissected with the connection's blocks.
+ */
 function dissectClient(...frames: Frame[]) {
-  const bytes = concatBytes([CLIENT_PREFACE, ...frames.map(serializeFrame)]);
+  const bytes = concatBytes([CLIENT_PREFACE, ...[settings, ...frames].map(serializeFrame)]);
   const h = decodeConnectionHeaders([{ streamOffset: 500, bytes }], []);
   const b = new DissectionBuilder(bytes);
   dissectHttp2(b, 0, bytes.length, decodeHttp2(bytes, 0, bytes.length)!, {
     headers: h.client,
-    recordStreamOffset: 500,
-    recordLength: bytes.length,
+    streamStart: h.client.recordStarts.get(500),
+    at: 0,
+    length: bytes.length,
   });
   return { bytes, layer: b.layers[0]!, info: b.info };
 }
@@ -44,8 +50,8 @@ describe('the inspector’s decoded header blocks', () => {
       headers(1, '828684418cf1e3c2e5f23a6ba0ab90f4ff'),
       headers(3, '828785be408825a849e95ba97d7f8925a849e95bb8e8b4bf'),
     );
-    expect(info).toBe('Magic, HEADERS[1]: GET /, HEADERS[3]: GET /index.html');
-    const second = layer.fields[2]!;
+    expect(info).toBe('Magic, SETTINGS[0], HEADERS[1]: GET /, HEADERS[3]: GET /index.html');
+    const second = layer.fields[3]!;
     expect(second.value).toBe('HEADERS, Stream ID: 3, Length 24, GET /index.html');
     expect(lines(second.children!.slice(6))).toEqual([
       '[Header block]: 24 bytes for 85 bytes of headers (72% saved)',
@@ -98,11 +104,11 @@ describe('the inspector’s decoded header blocks', () => {
 
   it('a block that fails says why, and the blocks after it say decoding stopped', () => {
     const { layer, info } = dissectClient(headers(1, '8286c6'), headers(3, '828684'));
-    expect(info).toBe('Magic, HEADERS[1], HEADERS[3]');
-    expect(lines(layer.fields[1]!.children!.slice(6))).toEqual([
+    expect(info).toBe('Magic, SETTINGS[0], HEADERS[1], HEADERS[3]');
+    expect(lines(layer.fields[2]!.children!.slice(6))).toEqual([
       '[Header block not decoded]: COMPRESSION_ERROR: bad-index (index 70 is outside the static table and the 0-entry dynamic table); decoding of this direction stops here',
     ]);
-    expect(lines(layer.fields[2]!.children!.slice(6))).toEqual([
+    expect(lines(layer.fields[3]!.children!.slice(6))).toEqual([
       '[Header block not decoded]: decoding stopped at an earlier block: index 70 is outside the static table and the 0-entry dynamic table',
     ]);
   });

@@ -6,32 +6,40 @@
  * encoded octets against the octets of the names and values it stands for (HTTP/1.1 sends
  * those in full, every request) — and the dynamic table after the block.
  *
- * Offsets are in the decrypted record the frame is read in: where a field's encoding is in
- * that record, its field marks those bytes; the parts of a block in other records (a
- * frame cut by the record's end, a CONTINUATION in a later record) have no bytes here.
+ * Offsets are in the bytes the frame is read in (a decrypted record, or a cleartext
+ * segment's payload in its frame): where a field's encoding is in them, its field marks
+ * those bytes; the parts of a block elsewhere (a frame cut by the record's or segment's
+ * end, a CONTINUATION in a later one) have no bytes here.
  */
 import { reasonPhrase } from '../../application/http/message.ts';
 import type { DecodedHeaderBlock, DirectionHeaders } from './http2-headers/decode.ts';
-import { blockRangeInRecord, headerBlockAt } from './http2-headers/decode.ts';
+import { blockRangeInRecord } from './http2-headers/decode.ts';
 import { representationName } from './http2-headers/representations.ts';
 import { type Field, field } from './types.ts';
 
-/** The header blocks of the direction a decrypted record belongs to, and where the record is. */
+/**
+ * The header blocks of the direction some HTTP/2 bytes belong to, and where those bytes
+ * are: a decrypted record (its own data source, from offset 0) or a cleartext segment's
+ * TCP payload (in the frame, from the payload's offset).
+ */
 export interface HeaderBlockContext {
   readonly headers: DirectionHeaders;
-  /** The record's `streamOffset` and its plaintext length. */
-  readonly recordStreamOffset: number;
-  readonly recordLength: number;
+  /** Where the bytes start in the direction's HTTP/2 byte stream (undefined: not in it, after a stop). */
+  readonly streamStart: number | undefined;
+  /** Where they start in the bytes the dissector reads (0 for a record, the payload's offset in a frame). */
+  readonly at: number;
+  readonly length: number;
 }
 
-/** The block whose frame starts at `offset` in the record, with the record's plaintext start. */
+/** The block whose frame starts at `offset` in the bytes read, with where they start in the stream. */
 export function blockAt(
   ctx: HeaderBlockContext,
   offset: number,
 ): { block: DecodedHeaderBlock; recordStart: number } | undefined {
-  const block = headerBlockAt(ctx.headers, ctx.recordStreamOffset, offset);
-  const recordStart = ctx.headers.recordStarts.get(ctx.recordStreamOffset);
-  return block === undefined || recordStart === undefined ? undefined : { block, recordStart };
+  const recordStart = ctx.streamStart;
+  if (recordStart === undefined) return undefined;
+  const block = ctx.headers.byFrame.get(recordStart + offset - ctx.at);
+  return block === undefined ? undefined : { block, recordStart };
 }
 
 /**
@@ -77,16 +85,18 @@ export function headerBlockFields(ctx: HeaderBlockContext, frameOffset: number):
   const got = blockAt(ctx, frameOffset);
   if (got === undefined) {
     const stop = ctx.headers.stopped;
-    const start = ctx.headers.recordStarts.get(ctx.recordStreamOffset);
-    if (stop?.offset !== undefined && start !== undefined && start + frameOffset > stop.offset)
+    const start = ctx.streamStart;
+    if (stop?.offset !== undefined && start !== undefined && start + frameOffset - ctx.at > stop.offset)
       return [
         field('[Header block not decoded]', `decoding stopped at an earlier block: ${stop.message}`, 0, 0),
       ];
     return [];
   }
   const { block, recordStart } = got;
-  const where = (from: number, to: number) =>
-    blockRangeInRecord(block, from, to, recordStart, ctx.recordLength) ?? { offset: 0, length: 0 };
+  const where = (from: number, to: number) => {
+    const r = blockRangeInRecord(block, from, to, recordStart, ctx.length);
+    return r === undefined ? { offset: 0, length: 0 } : { offset: ctx.at + r.offset, length: r.length };
+  };
   const whole = where(0, block.blockLength);
   if (block.error !== undefined && block.error.code !== 'header-list-too-large')
     return [

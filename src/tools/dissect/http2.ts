@@ -5,8 +5,10 @@
  * that need no connection state: SETTINGS entries, WINDOW_UPDATE's increment, the error
  * codes of RST_STREAM and GOAWAY, PING's opaque data, priorities, and the length of a
  * header block fragment (decoding HPACK needs the connection's dynamic table, RFC 7541
- * §2.3, which one packet does not have). The HTTP/2 module's frame codec (frame-codec.ts)
- * reads each whole frame and its tables name types, flags, settings and error codes.
+ * §2.3, which one packet does not have: given the connection's decoded blocks, a
+ * `HeaderBlockContext` from h2c-headers.ts or tls-decrypted.ts, the fields are shown too).
+ * The HTTP/2 module's frame codec (frame-codec.ts) reads each whole frame and its tables
+ * name types, flags, settings and error codes.
  *
  * Which segments are HTTP/2, one packet at a time (Wireshark tracks the connection from
  * its preface; a packet list row cannot):
@@ -178,7 +180,7 @@ export function http2Info(d: Http2Decoded, headers?: HeaderBlockContext): string
 
 /** The decoded header fields of the HEADERS and PUSH_PROMISE frames in `d`. */
 export function http2Headers(
-  d: Http2Decoded,
+  d: Pick<Http2Decoded, 'frames'>,
   headers: HeaderBlockContext,
 ): { readonly name: string; readonly value: string }[] {
   const offsets = d.frames

@@ -97,7 +97,7 @@ export function dissectTcpPayload(
       dissectTls(b, at, end, decodeTls(f, at, end)!);
       break;
     case 'HTTP2':
-      dissectHttp2(b, at, end, decodeHttp2(f, at, end)!);
+      dissectHttp2(b, at, end, decodeHttp2(f, at, end)!, b.http2Headers);
       break;
     case undefined:
       break;

@@ -57,10 +57,12 @@ function headerContext(
   headers: ConnectionHeaders | undefined,
 ): HeaderBlockContext | undefined {
   if (headers === undefined || r.content === undefined) return undefined;
+  const d = headers[r.direction];
   return {
-    headers: headers[r.direction],
-    recordStreamOffset: r.streamOffset,
-    recordLength: r.content.bytes.length,
+    headers: d,
+    streamStart: d.recordStarts.get(r.streamOffset),
+    at: 0,
+    length: r.content.bytes.length,
   };
 }
 

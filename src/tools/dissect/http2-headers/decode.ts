@@ -5,7 +5,8 @@
  * table (RFC 9113 §4.3). Given each direction's decrypted application data in order, this
  *
  * 1. cuts the frames from the byte stream (plain-stream.ts: a frame may span records),
- *    after the client connection preface (RFC 9113 §3.4);
+ *    after the client connection preface (RFC 9113 §3.4), each side's first frame a
+ *    SETTINGS (its preface, §3.4: bytes that are not one are not HTTP/2, and stop there);
  * 2. joins each HEADERS or PUSH_PROMISE fragment with its CONTINUATIONs (§6.10) and runs
  *    the project's HPACK decoder on the whole block, one decoder per direction;
  * 3. applies the SETTINGS_HEADER_TABLE_SIZE each side announced to the other side's
@@ -153,8 +154,16 @@ function cutFrames(records: readonly PlainRecord[], client: boolean): Framed {
     }
     const h = stream.read(at, FRAME_HEADER_LENGTH);
     const length = (h[0]! << 16) | (h[1]! << 8) | h[2]!;
-    if (stream.length - at - FRAME_HEADER_LENGTH < length) break;
     const streamId = ((h[5]! << 24) | (h[6]! << 16) | (h[7]! << 8) | h[8]!) & 0x7fff_ffff;
+    if (frames.length === 0 && (h[3] !== FrameType.SETTINGS || (h[4]! & Flag.ACK) !== 0 || streamId !== 0)) {
+      out.stopped = h2Stop(
+        'no-settings',
+        `${client ? "the client's preface" : "the server's data"} does not start with a SETTINGS frame (RFC 9113 §3.4: PROTOCOL_ERROR)`,
+        at,
+      );
+      break;
+    }
+    if (stream.length - at - FRAME_HEADER_LENGTH < length) break;
     frames.push({ at, length, type: h[3]!, flags: h[4]!, streamId });
     at += FRAME_HEADER_LENGTH + length;
   }
