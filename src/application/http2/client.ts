@@ -22,7 +22,8 @@ import { ErrorCode, errorCodeName } from './error-codes.ts';
 import type { HeaderField } from './hpack/header-field.ts';
 import { formatPriority, type Priority } from './priority.ts';
 import { PushCache } from './push-cache.ts';
-import { Http2Session, type Http2SessionOptions, type SessionTrace } from './session.ts';
+import { Http2Endpoint } from './endpoint.ts';
+import type { Http2SessionOptions, SessionTrace } from './session.ts';
 
 export interface H2ClientRequest {
   /** Default GET. */
@@ -108,9 +109,7 @@ interface Queued {
   readonly retries: number;
 }
 
-export class Http2Client {
-  readonly session: Http2Session;
-  readonly conn: Http2Connection;
+export class Http2Client extends Http2Endpoint {
   readonly pushCache: PushCache<H2ClientResponse>;
   private readonly pending = new Map<number, Pending>();
   private readonly queue: Queued[] = [];
@@ -124,21 +123,10 @@ export class Http2Client {
     private readonly options: H2ClientOptions,
   ) {
     const settings = { ...options.connection?.settings, enablePush: options.enablePush ?? true };
-    this.conn = new Http2Connection({ ...options.connection, settings, role: 'client' });
-    this.session = new Http2Session(this.conn, stream, options);
+    super(new Http2Connection({ ...options.connection, settings, role: 'client' }), stream, options);
     this.pushCache = new PushCache(options.maxPushed ?? 32);
     this.maxBody = options.maxResponseBody ?? 64 << 20;
     this.scheme = options.scheme ?? 'http';
-    this.session.onEvent = (e) => this.onEvent(e);
-  }
-
-  get closed(): Promise<void> {
-    return this.session.closed;
-  }
-
-  start(): this {
-    this.session.start();
-    return this;
   }
 
   /** Sends a request (or takes its response from the push cache) and resolves with the response. */
@@ -251,7 +239,7 @@ export class Http2Client {
     };
   }
 
-  private onEvent(e: Http2Event): void {
+  protected onEvent(e: Http2Event): void {
     const now = this.session.clock.now();
     switch (e.type) {
       case 'headers': {
@@ -386,7 +374,7 @@ export class Http2Client {
       timing: { queued: p.queued, sent: p.sent, firstByte: p.firstByte, end: now },
       header: (name) => headers.find((f) => f.name === name)?.value,
     };
-    this.traceExchange(p, response);
+    this.traceExchange(p.streamId, p.method, p.path, response.status, p.pushed, response.body.length);
     p.done.resolve(response);
   }
 
@@ -397,24 +385,6 @@ export class Http2Client {
 
   private failQueue(err: NetlabError): void {
     for (const q of this.queue.splice(0)) q.done.reject(err);
-  }
-
-  private traceExchange(p: Pending, r: H2ClientResponse): void {
-    const t = this.options.trace;
-    if (!t?.bus.wants('h2.exchange')) return;
-    t.bus.emit({
-      type: 'h2.exchange',
-      time: this.session.clock.now(),
-      node: t.node,
-      side: 'client',
-      connection: t.connection,
-      streamId: p.streamId,
-      method: p.method,
-      path: p.path,
-      status: r.status,
-      pushed: p.pushed,
-      bodyBytes: r.body.length,
-    });
   }
 }
 

@@ -20,7 +20,8 @@ import type { Http2ConnectionOptions } from './connection-options.ts';
 import { ErrorCode } from './error-codes.ts';
 import type { HeaderField } from './hpack/header-field.ts';
 import type { Priority } from './priority.ts';
-import { Http2Session, type Http2SessionOptions, type SessionTrace } from './session.ts';
+import { Http2Endpoint } from './endpoint.ts';
+import type { Http2SessionOptions, SessionTrace } from './session.ts';
 
 export interface H2ServerRequest {
   readonly streamId: number;
@@ -104,9 +105,7 @@ function bodyBytes(body: H2ServerResponse['body']): Uint8Array | undefined {
 }
 
 /** One HTTP/2 server connection. */
-export class Http2ServerConnection {
-  readonly session: Http2Session;
-  readonly conn: Http2Connection;
+export class Http2ServerConnection extends Http2Endpoint {
   private readonly exchanges = new Map<number, Exchange>();
   private readonly maxBody: number;
 
@@ -114,19 +113,8 @@ export class Http2ServerConnection {
     stream: ByteStream,
     private readonly options: H2ServerOptions,
   ) {
-    this.conn = new Http2Connection({ ...options.connection, role: 'server' });
-    this.session = new Http2Session(this.conn, stream, options);
+    super(new Http2Connection({ ...options.connection, role: 'server' }), stream, options);
     this.maxBody = options.maxRequestBody ?? 1 << 20;
-    this.session.onEvent = (e) => this.onEvent(e);
-  }
-
-  get closed(): Promise<void> {
-    return this.session.closed;
-  }
-
-  start(): this {
-    this.session.start();
-    return this;
   }
 
   /** Graceful shutdown: GOAWAY, finish open streams, close. */
@@ -134,7 +122,7 @@ export class Http2ServerConnection {
     return this.session.close();
   }
 
-  private onEvent(e: Http2Event): void {
+  protected onEvent(e: Http2Event): void {
     switch (e.type) {
       case 'headers': {
         if (e.kind === 'request') this.onRequest(e.streamId, e.headers, e.endStream, e.priority!);
@@ -344,31 +332,6 @@ export class Http2ServerConnection {
       if (conn.streamState(streamId) !== 'closed') conn.resetStream(streamId, ErrorCode.INTERNAL_ERROR);
       this.session.kick();
     }
-  }
-
-  private traceExchange(
-    streamId: number,
-    method: string,
-    path: string,
-    status: number,
-    pushed: boolean,
-    bodyBytes: number,
-  ): void {
-    const t = this.options.trace;
-    if (!t?.bus.wants('h2.exchange')) return;
-    t.bus.emit({
-      type: 'h2.exchange',
-      time: this.session.clock.now(),
-      node: t.node,
-      side: 'server',
-      connection: t.connection,
-      streamId,
-      method,
-      path,
-      status,
-      pushed,
-      bodyBytes,
-    });
   }
 }
 
