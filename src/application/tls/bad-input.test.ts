@@ -337,27 +337,28 @@ describe('machines under attack', () => {
     }
   });
 
-  it('TLS 1.2: a renegotiation attempt gets a no_renegotiation warning and the connection goes on', () => {
+  /** An established TLS 1.2 pair and the first ClientHello, protected as `from` would send it now. */
+  function helloAfterHandshake(from: 'client' | 'server') {
     const pki = testPki();
     const p = handshake(makePair({ versions: ['1.2'] }, { certificates: [pki.issueSite(['server.test'])] }));
-    const seal = sessionKeys(p).protection('client', 'application');
-    // The client already sent one protected record (its Finished): move past it.
+    const seal = sessionKeys(p).protection(from, 'application');
+    // `from` already sent one protected record (its Finished): move past it.
     seal.seal(ContentType.Handshake, new Uint8Array(1), 0x0303);
     const hello = records(p.wire[0]!.bytes)[0]!.fragment;
-    const events = p.server.receive(seal.seal(ContentType.Handshake, hello, 0x0303));
+    return { p, record: seal.seal(ContentType.Handshake, hello, 0x0303) };
+  }
+
+  it('TLS 1.2: a renegotiation attempt gets a no_renegotiation warning and the connection goes on', () => {
+    const { p, record } = helloAfterHandshake('client');
+    const events = p.server.receive(record);
     expect(failureOf(events)).toBeUndefined();
     expect(alertsSent(events)).toEqual(['no_renegotiation']);
     expect(p.server.established).toBe(true);
   });
 
   it('TLS 1.2: a ClientHello sent to an established client: unexpected_message, named for the client', () => {
-    const pki = testPki();
-    const p = handshake(makePair({ versions: ['1.2'] }, { certificates: [pki.issueSite(['server.test'])] }));
-    const seal = sessionKeys(p).protection('server', 'application');
-    // The server already sent one protected record (its Finished): move past it.
-    seal.seal(ContentType.Handshake, new Uint8Array(1), 0x0303);
-    const hello = records(p.wire[0]!.bytes)[0]!.fragment;
-    const f = failureOf(p.client.receive(seal.seal(ContentType.Handshake, hello, 0x0303)));
+    const { p, record } = helloAfterHandshake('server');
+    const f = failureOf(p.client.receive(record));
     expect(f).toMatchObject({ alertName: 'unexpected_message', message: 'ClientHello sent to a client' });
   });
 });
