@@ -11,6 +11,7 @@
  * RFC 791 rule that lets a later fragment overwrite earlier data: overlapping fragments
  * discard the whole datagram instead, as modern stacks do (cf. RFC 5722 for IPv6).
  */
+import { bytesEqual } from '../bytes/equal.ts';
 import { checkFieldRange } from '../bytes/field-range.ts';
 import { NetlabError } from '../bytes/netlab-error.ts';
 import { ProtocolError } from '../bytes/protocol-error.ts';
@@ -555,7 +556,7 @@ export class Reassembler {
     }
     const next = pieces[lo];
     if (next && next.start < end) {
-      if (next.start === start && next.end === end && sameBytes(next.data, data)) {
+      if (next.start === start && next.end === end && bytesEqual(next.data, data)) {
         return drop('duplicate', `fragment at offset ${start} was already received`);
       }
       return this.discard(
@@ -650,10 +651,4 @@ export class Reassembler {
 
 function drop(code: string, message: string): ProtocolError {
   return new ProtocolError('ipv4', code, message);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

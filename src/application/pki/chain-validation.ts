@@ -23,7 +23,7 @@
  * missing intermediates.
  */
 import { type Certificate, formatSerial } from './certificate.ts';
-import { bytesEqual } from './der.ts';
+import { bytesEqual } from '../../bytes/equal.ts';
 import { formatIsoTime, type UnixTime } from './der-time.ts';
 import { KNOWN_EXTENSIONS } from './extensions.ts';
 import { certificateMatchesHost, certificateNames } from './hostname.ts';

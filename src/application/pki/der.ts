@@ -163,13 +163,6 @@ export function parseDer(bytes: Uint8Array, limits: DerLimits = {}): DerElement 
   return r.el;
 }
 
-/** Compares byte strings (DER encodings are canonical, so equal values have equal bytes). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** The error of a `DerReader` tree: the first problem wins, later ones are ignored. */
 export interface DerErrorSink {
   error: ProtocolError | null;

@@ -5,7 +5,7 @@
  * show one browser trusting a site another one refuses.
  */
 import type { Certificate } from './certificate.ts';
-import { bytesEqual } from './der.ts';
+import { bytesEqual } from '../../bytes/equal.ts';
 import { namesMatch } from './name.ts';
 
 /** Largest store accepted (real ones hold about 150 roots). */

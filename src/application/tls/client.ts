@@ -24,7 +24,7 @@ import { toHex } from '../../bytes/hex.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import { ProtocolError } from '../../bytes/protocol-error.ts';
 import type { Certificate } from '../pki/certificate.ts';
-import { bytesEqual } from '../pki/der.ts';
+import { bytesEqual } from '../../bytes/equal.ts';
 import { ipToBytes } from '../pki/ip-address-bytes.ts';
 import { AlertDescription } from './alert.ts';
 import { type CipherSuite, suiteByCode } from './cipher-suites.ts';

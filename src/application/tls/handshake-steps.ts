@@ -6,7 +6,7 @@
  * server.ts; this layer only knows the messages (RFC 8446 §4.4, RFC 5246 §7.4).
  */
 import { ProtocolError } from '../../bytes/protocol-error.ts';
-import { bytesEqual } from '../pki/der.ts';
+import { bytesEqual } from '../../bytes/equal.ts';
 import { type Certificate, parseCertificate } from '../pki/certificate.ts';
 import type { PublicKey } from '../pki/keys.ts';
 import { CHAIN_ERROR_ALERTS, validateChain } from '../pki/chain-validation.ts';
