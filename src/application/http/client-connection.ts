@@ -9,6 +9,7 @@
  * those reject with `http-connection-closed` and `retryable: true` (RFC 9112 §9.3.2: a
  * client retries them on a new connection; HttpClient does).
  */
+import { joinBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Clock } from '../../sim/clock.ts';
 import { SECOND, type Time } from '../../sim/time.ts';
@@ -420,19 +421,7 @@ export class ClientConnection {
   }
 
   private queueOutput(start: Pending | undefined, done: Pending | undefined): void {
-    const out = this.conn.takeOutput();
-    let n = 0;
-    for (const b of out) n += b.length;
-    let data: Uint8Array;
-    if (out.length === 1) data = out[0]!;
-    else {
-      data = new Uint8Array(n);
-      let at = 0;
-      for (const b of out) {
-        data.set(b, at);
-        at += b.length;
-      }
-    }
+    const data = joinBytes(this.conn.takeOutput());
     this.writeQueue.push({ data, start, done });
     this.kickWrites();
   }

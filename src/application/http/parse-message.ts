@@ -3,6 +3,7 @@
  * message-parser.ts, `parseRequest(bytes): HttpRequestMessage | HttpParseError`.
  * Bytes after the message (a pipelined one) are left alone: `length` says where it ended.
  */
+import { joinBytes } from '../../bytes/concat.ts';
 import type { BodyFraming } from './body-framing.ts';
 import { HeaderList } from './header-list.ts';
 import { HttpParseError } from './http-error.ts';
@@ -72,18 +73,7 @@ function collect<H>(parser: Parser<H>, bytes: Uint8Array): ParsedMessage<H> | Ht
       case 'eof':
         return new HttpParseError('incomplete-message', 'no message in the input', 0);
       case 'end': {
-        let body: Uint8Array;
-        if (parts.length === 1) body = parts[0]!;
-        else {
-          let n = 0;
-          for (const p of parts) n += p.length;
-          body = new Uint8Array(n);
-          let at = 0;
-          for (const p of parts) {
-            body.set(p, at);
-            at += p.length;
-          }
-        }
+        const body = joinBytes(parts);
         return { head: head!, framing: framing!, body, trailers: ev.trailers, length: parser.offset };
       }
     }
