@@ -9,6 +9,7 @@
  * more than one partial message plus one chunk; a connection serves at most `maxQueries`
  * queries and is closed after `idleTimeout` without one (RFC 7766 §6.2.3).
  */
+import { concatBytes } from '../../bytes/concat.ts';
 import { NetlabError } from '../../bytes/netlab-error.ts';
 import type { Clock } from '../../sim/clock.ts';
 import { SECOND, type Time } from '../../sim/time.ts';
@@ -35,13 +36,7 @@ export class DnsStreamDecoder {
 
   /** Adds received bytes; returns the messages they complete (copies, safe to keep). */
   push(chunk: Uint8Array): Uint8Array[] {
-    let data: Uint8Array;
-    if (this.buf.length === 0) data = chunk;
-    else {
-      data = new Uint8Array(this.buf.length + chunk.length);
-      data.set(this.buf);
-      data.set(chunk, this.buf.length);
-    }
+    const data = this.buf.length === 0 ? chunk : concatBytes([this.buf, chunk]);
     const out: Uint8Array[] = [];
     let at = 0;
     while (data.length - at >= 2) {

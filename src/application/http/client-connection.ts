@@ -583,16 +583,7 @@ export class ClientConnection {
   private complete(p: Pending, trailers: HeaderList): void {
     this.exchangesDone++;
     const done = this.clock.now();
-    let body: Uint8Array;
-    if (p.chunks.length === 1) body = p.chunks[0]!;
-    else {
-      body = new Uint8Array(p.size);
-      let at = 0;
-      for (const c of p.chunks) {
-        body.set(c, at);
-        at += c.length;
-      }
-    }
+    const body = joinBytes(p.chunks);
     const response = p.response!;
     const keptAlive = !this.conn.mustClose && !this.closeAfterResponse;
     const first = p.reused ? null : this.firstConnect;

@@ -3,6 +3,7 @@
  * queued output, and the HTTP bookkeeping the §8 checks need (which header section comes
  * next, content-length against DATA received).
  */
+import { concatBytes } from '../../bytes/concat.ts';
 import type { HeaderField } from './hpack/header-field.ts';
 import { DEFAULT_PRIORITY, type Priority } from './priority.ts';
 import type { StreamState } from './stream-state.ts';
@@ -70,12 +71,7 @@ export class H2Stream {
           if (take === next.length) this.out.shift();
           else this.outOffset = take;
         }
-        chunk = new Uint8Array(total);
-        let at = 0;
-        for (const p of parts) {
-          chunk.set(p, at);
-          at += p.length;
-        }
+        chunk = concatBytes(parts);
       }
     } else {
       chunk = first.subarray(this.outOffset, this.outOffset + n);

@@ -8,6 +8,7 @@
  * certificates and 16 KiB for the rest). A longer one is refused from its header, before it
  * is buffered.
  */
+import { concatBytes } from '../../bytes/concat.ts';
 import type { ProtocolError } from '../../bytes/protocol-error.ts';
 import { HANDSHAKE_NAMES } from './code-points.ts';
 import { tlsError } from './record.ts';
@@ -49,12 +50,7 @@ export class HandshakeReassembler {
 
   /** Adds one record's handshake fragment; returns the messages it completed. */
   push(fragment: Uint8Array): HandshakeMessage[] | ProtocolError {
-    let data = fragment;
-    if (this.buf.length > 0) {
-      data = new Uint8Array(this.buf.length + fragment.length);
-      data.set(this.buf);
-      data.set(fragment, this.buf.length);
-    }
+    const data = this.buf.length > 0 ? concatBytes([this.buf, fragment]) : fragment;
     const out: HandshakeMessage[] = [];
     let at = 0;
     while (data.length - at >= HANDSHAKE_HEADER_LENGTH) {
