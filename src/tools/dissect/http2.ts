@@ -180,7 +180,7 @@ export function http2Info(d: Http2Decoded, headers?: HeaderBlockContext): string
 
 /** The decoded header fields of the HEADERS and PUSH_PROMISE frames in `d`. */
 export function http2Headers(
-  d: Pick<Http2Decoded, 'frames'>,
+  d: { readonly frames: readonly Http2FrameView[] },
   headers: HeaderBlockContext,
 ): { readonly name: string; readonly value: string }[] {
   const offsets = d.frames

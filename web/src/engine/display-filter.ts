@@ -33,8 +33,9 @@
  *   http2.headers.status (a number)  http2.headers.authority  http2.headers.scheme
  *
  * The `http2.header*` fields are the HPACK-decoded header blocks of decrypted connections
- * (src/tools/dissect/http2-headers/), decoded once per connection decryption; h2c in the
- * clear is not decoded (a segment alone cannot be: the table needs the whole connection).
+ * (src/tools/dissect/http2-headers/), decoded once per connection decryption, and of
+ * cleartext HTTP/2 connections (h2c, `PacketMeta.h2cHeaders`), decoded once per
+ * connection (a segment alone cannot be: the table needs the whole connection).
  *
  * Left out: `contains`, `matches`, slices (`eth.src[0:3]`), field-to-field comparisons and
  * set membership (`tcp.port in {80 443}`).
@@ -42,7 +43,7 @@
 import { parseIpv4Address } from '../../../src/internet/ipv4-address.ts';
 import { closest } from '../../../src/lab/scenario/did-you-mean.ts';
 import { parseMac } from '../../../src/link/mac-address.ts';
-import type { Decoded } from '../../../src/tools/dissect/index.ts';
+import type { Decoded, Http2FrameView } from '../../../src/tools/dissect/index.ts';
 import { appLayer, appProtocol, type PacketFields } from './packet-fields.ts';
 
 /** What a filter knows about a packet besides its headers. */
@@ -60,6 +61,12 @@ export interface PacketMeta {
    * fields match them too, as in Wireshark with `tls.keylog_file`.
    */
   decrypted?: () => readonly Decoded[] | undefined;
+  /**
+   * The decoded header fields of these HTTP/2 `frames` of the packet (the wire's), when
+   * the packet is a segment of a cleartext HTTP/2 connection whose header blocks were
+   * decoded (h2c): the `http2.header*` fields match them, as in Wireshark.
+   */
+  h2cHeaders?: (frames: readonly Http2FrameView[]) => readonly { name: string; value: string }[] | undefined;
 }
 
 export type DisplayFilter = (p: PacketFields, meta: PacketMeta) => boolean;
@@ -115,6 +122,10 @@ function layerOf<K extends Decoded['kind']>(
 ): Extract<Decoded, { kind: K }> | undefined {
   if (!p.tcp) return undefined;
   const d = appLayer(p);
+  if (d?.kind === 'http2' && kind === 'http2' && d.headers === undefined && m?.h2cHeaders !== undefined) {
+    const headers = m.h2cHeaders(d.frames);
+    if (headers !== undefined) return { ...d, headers } as Extract<Decoded, { kind: K }>;
+  }
   if (d?.kind === kind) return d as Extract<Decoded, { kind: K }>;
   if (m?.decrypted === undefined || (kind !== 'http' && kind !== 'http2')) return undefined;
   return decryptedLayer(p, kind as 'http' | 'http2', m.decrypted) as
@@ -160,7 +171,7 @@ const h2Many = (values: (x: Extract<Decoded, { kind: 'http2' }>['frames'][number
   many: (p, m) => some(layerOf(p, 'http2', m)?.frames.map(values)),
 });
 type H2Header = NonNullable<Extract<Decoded, { kind: 'http2' }>['headers']>[number];
-/** Decoded HTTP/2 header fields (decrypted connections only: HPACK needs the whole connection). */
+/** Decoded HTTP/2 header fields (decrypted or h2c connections: HPACK needs the whole connection). */
 const h2Texts = (value: (h: H2Header) => string | undefined): FieldDef => ({
   type: 'string',
   get: [],

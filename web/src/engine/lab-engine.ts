@@ -32,6 +32,8 @@ import {
   decryptedApplications,
   dissect,
   dissectDecrypted,
+  type Http2FrameView,
+  http2Headers,
 } from '../../../src/tools/dissect/index.ts';
 import type { Job, OutputLine } from '../../../src/tools/shell/shell.ts';
 import { PcapWriter } from '../../../src/tools/capture/pcap-writer.ts';
@@ -46,6 +48,8 @@ import { emptyFields, readPacketFields } from './packet-fields.ts';
 import { PacketStore, type PacketStoreLimits } from './packet-store.ts';
 import { SequenceBuilder } from './sequence.ts';
 import { nodeTables, type NodeTable, tablesMutate } from './tables.ts';
+import { H2cConnections } from './h2c-connections.ts';
+import { TcpConnections } from './tcp-connections.ts';
 import { TlsConnections } from './tls-connections.ts';
 import { describeTopology, type Topology } from './topology.ts';
 // Every layer's trace events, so `e.type` narrows for them here.
@@ -149,6 +153,8 @@ export class LabEngine {
   readonly capture: PacketStore;
   /** The run's key log and the capture's TLS connections decrypted with it. */
   readonly tls: TlsConnections;
+  /** The capture's cleartext HTTP/2 connections, their header blocks decoded. */
+  readonly h2c: H2cConnections;
   private decrypting: boolean;
   readonly sequence: SequenceBuilder;
   readonly charts: ChartCollector;
@@ -183,12 +189,22 @@ export class LabEngine {
   private filteredCount = 0;
   private filteredUpTo = 0;
   private readonly fields = emptyFields();
-  private readonly meta: PacketMeta = { number: 0, time: 0, iface: '', node: '' };
+  private readonly meta: PacketMeta = {
+    number: 0,
+    time: 0,
+    iface: '',
+    node: '',
+    h2cHeaders: (frames) => this.h2cForFilter(frames),
+  };
   /** The packet the filter is testing, for `meta.decrypted`. */
   private filtering = 0;
   private readonly decryptedForFilter = () => {
     const d = this.tls.forPacket(this.filtering);
     return d && decryptedApplications(d.records, d.session, d.headers());
+  };
+  private readonly h2cForFilter = (frames: readonly Http2FrameView[]) => {
+    const ctx = this.h2c.forPacket(this.filtering);
+    return ctx && http2Headers({ frames }, ctx);
   };
 
   constructor(
@@ -205,7 +221,9 @@ export class LabEngine {
     const network = this.run.network;
     this.topology = describeTopology(network);
     this.capture = new PacketStore(options.capture);
-    this.tls = new TlsConnections(this.capture, (iface) => this.ifaceLink[iface] ?? -1);
+    const connections = new TcpConnections(this.capture, (iface) => this.ifaceLink[iface] ?? -1);
+    this.tls = new TlsConnections(this.capture, connections);
+    this.h2c = new H2cConnections(this.capture, connections);
     this.decrypting = options.decryptTls ?? true;
     for (const n of network.nodes()) {
       for (const d of n.devices) {
@@ -596,7 +614,7 @@ export class LabEngine {
     const frame = this.capture.frame(i);
     const tls = this.decryptTls ? this.tls.forPacket(i) : undefined;
     return tls === undefined
-      ? dissect(frame)
+      ? dissect(frame, this.h2c.forPacket(i))
       : dissectDecrypted(frame, tls.records, tls.session, tls.headers());
   }
 

@@ -2,14 +2,8 @@
  * The capture's TLS connections decrypted with the run's key log, for the inspector and
  * the rows on screen: what Wireshark does with `tls.keylog_file`, done lazily.
  *
- * Every frame put on every link is in the capture, so one TCP connection is seen once per
- * link it crosses (and with other addresses behind a NAT). A connection here is what one
- * link carried: the link and the two endpoints, as a capture on that link would hold it,
- * which is what the decoder (src/tools/dissect/tls-decrypt/) expects.
- *
- * The index of connections (packet → connection) is built as far as the capture goes when
- * a decryption is first asked for, then kept up to date with new packets only (4 bytes per
- * packet, plus a list entry per TCP packet). A connection is decrypted when a packet of
+ * The connections are those of the index the cleartext HTTP/2 decoding shares
+ * (tcp-connections.ts). A connection is decrypted when a packet of
  * it is asked for, if its first payload is a TLS handshake record; the result is cached
  * until a packet the decryption did not yet see is asked for, or the key log gains lines.
  * What a packet shows depends only on the packets before it (a record is attributed to the
@@ -29,16 +23,10 @@ import {
   decryptTlsConnection,
   type TlsDecryption,
 } from '../../../src/tools/dissect/tls-decrypt/decrypt.ts';
-import { segmentOf } from '../../../src/tools/dissect/tcp-reassembly/segment.ts';
 import type { ConnectionHeaders } from '../../../src/tools/dissect/http2-headers/decode.ts';
 import { decodeTlsHeaders } from '../../../src/tools/dissect/tls-http2-headers.ts';
 import type { PacketStore } from './packet-store.ts';
-
-interface Connection {
-  readonly packets: number[];
-  /** Undefined until a segment with payload is seen; then whether it began a TLS handshake record. */
-  tls: boolean | undefined;
-}
+import { ConnectionCache, type TcpConnection, type TcpConnections } from './tcp-connections.ts';
 
 interface Decrypted {
   /** The capture index of the last packet decrypted. */
@@ -68,18 +56,13 @@ export class TlsConnections {
   private readonly keySeen = new Set<string>();
   private keyLog: KeyLog | undefined;
   private keyLogLines = 0;
-  private indexedUpTo = 0;
-  private connectionOf = new Int32Array(1024);
-  private readonly connections: Connection[] = [];
-  private readonly ids = new Map<string, number>();
-  private readonly cache = new Map<number, Decrypted>();
+  private readonly cache = new ConnectionCache<Decrypted>(MAX_CACHED_CONNECTIONS);
   /** Key log lines not kept past KEY_LOG_MAX_LINES. */
   dropped = 0;
 
   constructor(
     private readonly capture: PacketStore,
-    /** The link a packet's interface is on (-1: none). */
-    private readonly linkOf: (iface: number) => number,
+    private readonly connections: TcpConnections,
   ) {}
 
   addKeyLogLine(line: string): void {
@@ -107,27 +90,21 @@ export class TlsConnections {
   /** The decryption of packet `i`'s TLS connection, or undefined when it is not one (or no keys). */
   forPacket(i: number): PacketDecryption | undefined {
     if (this.keyLines.length === 0) return undefined;
-    this.index();
-    const id = i < this.indexedUpTo ? this.connectionOf[i]! : -1;
-    if (id < 0) return undefined;
-    const c = this.connections[id]!;
-    if (c.tls !== true) return undefined;
-    let d = this.cache.get(id);
-    if (d === undefined || i > d.upTo || d.keyLines !== this.keyLines.length) {
-      d = this.decrypt(c);
-      this.cache.delete(id);
-      if (this.cache.size >= MAX_CACHED_CONNECTIONS) this.cache.delete(this.cache.keys().next().value!);
-    } else this.cache.delete(id);
-    this.cache.set(id, d);
-    const cached = d;
+    const c = this.connections.of(i);
+    if (c?.tls !== true) return undefined;
+    const d = this.cache.get(
+      c.id,
+      (x) => i > x.upTo || x.keyLines !== this.keyLines.length,
+      () => this.decrypt(c),
+    );
     const headers = () => {
-      if (cached.headers === undefined) cached.headers = decodeTlsHeaders(cached.session) ?? null;
-      return cached.headers ?? undefined;
+      if (d.headers === undefined) d.headers = decodeTlsHeaders(d.session) ?? null;
+      return d.headers ?? undefined;
     };
     return { session: d.session, records: d.byPacket.get(i) ?? [], headers };
   }
 
-  private decrypt(c: Connection): Decrypted {
+  private decrypt(c: TcpConnection): Decrypted {
     if (this.keyLogLines !== this.keyLines.length || this.keyLog === undefined) {
       this.keyLog = new KeyLog(this.keyLines);
       this.keyLogLines = this.keyLines.length;
@@ -144,33 +121,5 @@ export class TlsConnections {
       else byPacket.set(p, [r]);
     }
     return { upTo: c.packets.at(-1)!, keyLines: this.keyLines.length, session, byPacket };
-  }
-
-  private index(): void {
-    const n = this.capture.count;
-    if (this.connectionOf.length < n) {
-      const bigger = new Int32Array(Math.max(n, this.connectionOf.length * 2));
-      bigger.set(this.connectionOf);
-      this.connectionOf = bigger;
-    }
-    for (let i = this.indexedUpTo; i < n; i++) {
-      const s = segmentOf(this.capture.frame(i));
-      if (s === undefined) {
-        this.connectionOf[i] = -1;
-        continue;
-      }
-      const key = `${this.linkOf(this.capture.iface(i))} ${s.from < s.to ? `${s.from} ${s.to}` : `${s.to} ${s.from}`}`;
-      let id = this.ids.get(key);
-      if (id === undefined) {
-        id = this.connections.length;
-        this.ids.set(key, id);
-        this.connections.push({ packets: [], tls: undefined });
-      }
-      const c = this.connections[id]!;
-      c.packets.push(i);
-      if (c.tls === undefined && s.payload.length > 0) c.tls = s.payload[0] === 0x16 && s.payload[1] === 3;
-      this.connectionOf[i] = id;
-    }
-    this.indexedUpTo = n;
   }
 }
