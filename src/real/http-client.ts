@@ -106,6 +106,7 @@ function realTls(options: RealCurlOptions): CurlTls {
         versions: r.versions,
         suites: r.suites,
         alpn: r.alpn,
+        middleboxCompat: r.middleboxCompat,
         ...(clientCert ? { certificate: clientCert } : {}),
         ...(options.keyLogFile
           ? { keyLog: (line: string) => appendFileSync(options.keyLogFile!, `${line}\n`) }

@@ -126,6 +126,8 @@ const OUR_WORDS: readonly RegExp[] = [
   // TLS 1.3's records after the ServerHello: tshark, knowing the version, says "Opaque Type", "TLSv1.3".
   /^Content Type: Application Data \(23\)$/,
   /^TLSv1\.2 Record Layer: Application Data Protocol: Application Data$/,
+  // ...and the middlebox-compatibility ChangeCipherSpec of TLS 1.3 (RFC 8446 Appendix D.4).
+  /^TLSv1\.2 Record Layer: Change Cipher Spec Protocol: Change Cipher Spec$/,
   /^(Request|Status) Line: /,
   /^End of header section: /,
   /^Body: /,

@@ -357,6 +357,16 @@ describe.skipIf(!available)('Chromium against the real-mode servers', () => {
       const counter = new ConnectionCounter(trace);
       const established: TraceEventOf<'tls.established'>[] = [];
       trace.on('tls.established', (e) => established.push(e));
+      // What Chromium sent, connection by connection: the message types, and the ClientHello's session id.
+      const sent = new Map<string, string[]>();
+      trace.on('tls.handshake', (e) => {
+        if (e.direction !== 'received') return;
+        const list = sent.get(e.peer) ?? [];
+        sent.set(e.peer, list);
+        list.push(
+          e.details.type === 'ClientHello' ? `ClientHello/${e.details.sessionId.length / 2}` : e.details.type,
+        );
+      });
       const server = await serveHttps({
         port: 0,
         root,
@@ -372,6 +382,15 @@ describe.skipIf(!available)('Chromium against the real-mode servers', () => {
         expect(nav?.status()).toBe(200);
         expectPageLoaded(await report(page), 'http/1.1');
         expectKeepAlive(responses, counter);
+        // BoringSSL's TLS 1.3 middlebox compatibility (RFC 8446 Appendix D.4), as the lab's
+        // browser does it: a 32-byte legacy_session_id, and a ChangeCipherSpec before Finished.
+        expect(sent.size).toBe(counter.opened);
+        for (const flight of sent.values())
+          expect(flight).toEqual(
+            version === '1.3'
+              ? ['ClientHello/32', 'ChangeCipherSpec', 'Finished']
+              : ['ClientHello/32', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished'],
+          );
         expect(server.handshakes).toEqual({ ok: counter.opened, failed: 0 });
         expect(established).toHaveLength(counter.opened);
         // What we negotiated, as our trace says it and as Chromium says it, for every connection.

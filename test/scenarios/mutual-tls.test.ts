@@ -66,14 +66,16 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
     const received = r.events
       .filter((e): e is TraceEventOf<'tls.handshake'> => e.type === 'tls.handshake')
       .filter((e) => e.node === 'intranet' && e.direction === 'received' && e.peer.startsWith(ALICE));
-    // First connection (TLS 1.3): her three messages after the ClientHello, each encrypted.
-    expect(received.slice(0, 4).map((e) => [e.details.type, e.encrypted])).toEqual([
+    // First connection (TLS 1.3): her three messages after the ClientHello, each encrypted
+    // (curl's middlebox-compatibility ChangeCipherSpec before them, RFC 8446 Appendix D.4).
+    expect(received.slice(0, 5).map((e) => [e.details.type, e.encrypted])).toEqual([
       ['ClientHello', false],
+      ['ChangeCipherSpec', false],
       ['Certificate', true],
       ['CertificateVerify', true],
       ['Finished', true],
     ]);
-    const cert = received[1]!.details;
+    const cert = received[2]!.details;
     expect(cert.type === 'Certificate' && cert.chain.map((c) => c.subject)).toEqual([
       'CN = alice',
       'C = KR, O = Netlab Trust Services, CN = Netlab TLS Issuing CA 1',
@@ -164,10 +166,12 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
         ?.split(/\s+/)
         .slice(1, 3),
     ).toEqual(['https://intranet/', '200']);
-    // Her browser's connection: Certificate, CertificateVerify, Finished, as with curl.
+    // Her browser's connection: Certificate, CertificateVerify, Finished, as with curl
+    // (and Chromium's middlebox-compatibility ChangeCipherSpec before them).
     const received = flights(ALICE, 'received');
     expect(received.slice(received.lastIndexOf('ClientHello'))).toEqual([
       'ClientHello',
+      'ChangeCipherSpec',
       'Certificate',
       'CertificateVerify',
       'Finished',
@@ -193,12 +197,13 @@ describe('mutual-tls: a server that asks the client who it is', async () => {
         'tls.handshake.type == 11',
         ['-o', `tls.keylog_file:${keys}`],
       );
-      // Stream 0 is alice's TLS 1.3 connection: the server's flight (ServerHello,
-      // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished),
-      // then hers (Certificate, CertificateVerify, Finished), decrypted.
+      // Stream 0 is alice's TLS 1.3 connection: the server's encrypted flight
+      // (EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished;
+      // its ServerHello and ChangeCipherSpec went in the segment before), then hers
+      // (Certificate, CertificateVerify, Finished), decrypted.
       const first = rows.filter((x) => x[0] === '0').map((x) => [x[1], x[2]]);
       expect(first).toEqual([
-        ['10.0.0.80', '2,8,13,11,15,20'],
+        ['10.0.0.80', '8,13,11,15,20'],
         ['10.0.0.10', '11,15,20'],
       ]);
       // Without the keys TLS 1.3 hides both; TLS 1.2's (stream 1) are in the clear.

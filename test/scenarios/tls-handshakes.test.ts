@@ -204,10 +204,12 @@ describe('tls-handshakes: TLS 1.2 with RSA and ECDHE key exchange, TLS 1.3, and 
     expect(ladder(3, 'laptop')).toEqual([
       '> ClientHello',
       '< ServerHello',
+      '< ChangeCipherSpec', // middlebox compatibility, RFC 8446 Appendix D.4
       '< EncryptedExtensions',
       '< Certificate',
       '< CertificateVerify',
       '< Finished',
+      '> ChangeCipherSpec',
       '> Finished',
     ]);
     expect(ladder(3, 'ecdsa')).toEqual(mirror(ladder(3, 'laptop')));
@@ -215,8 +217,19 @@ describe('tls-handshakes: TLS 1.2 with RSA and ECDHE key exchange, TLS 1.3, and 
     expect(
       handshakes(3, 'ecdsa')
         .filter((e) => e.direction === 'sent')
-        .map((e) => e.encrypted),
-    ).toEqual([false, true, true, true, true]);
+        .map((e) => [e.details.type, e.encrypted]),
+    ).toEqual([
+      ['ServerHello', false],
+      ['ChangeCipherSpec', false], // a plaintext record, never protected
+      ['EncryptedExtensions', true],
+      ['Certificate', true],
+      ['CertificateVerify', true],
+      ['Finished', true],
+    ]);
+    // The session id the laptop made up for the disguise, echoed.
+    const sessionId = details(3, 'laptop', 'ClientHello').sessionId;
+    expect(fromHex(sessionId)).toHaveLength(32);
+    expect(details(3, 'ecdsa', 'ServerHello').sessionId).toBe(sessionId);
     expect(r.step('curl -v -w').text).toContain('* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256');
   });
 

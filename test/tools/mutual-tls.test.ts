@@ -42,7 +42,8 @@ const REAL_TLS13_WITH_CERT = [
   '* TLSv1.3 (IN), TLS handshake, Certificate (11):',
   '* TLSv1.3 (IN), TLS handshake, CERT verify (15):',
   '* TLSv1.3 (IN), TLS handshake, Finished (20):',
-  // (real curl's OpenSSL sends a middlebox-compatibility ChangeCipherSpec here; netlab's curl none)
+  // OpenSSL's middlebox-compatibility ChangeCipherSpec (RFC 8446 Appendix D.4), netlab's too.
+  '* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):',
   '* TLSv1.3 (OUT), TLS handshake, Certificate (11):',
   '* TLSv1.3 (OUT), TLS handshake, CERT verify (15):',
   '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
@@ -65,7 +66,7 @@ const REAL_TLS12_WITH_CERT = [
 ];
 /** The TLS 1.3 flight of a client without a certificate: an empty Certificate, no CertificateVerify. */
 const TLS13_NO_CERT = [
-  ...REAL_TLS13_WITH_CERT.slice(0, 8),
+  ...REAL_TLS13_WITH_CERT.slice(0, 9),
   '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
   '* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256',
 ];

@@ -63,7 +63,7 @@ describe('web[].tls: what the server accepts', () => {
     const r = await l.sh('client', 'curl -sSv https://web:9443/');
     expect(r.status).toBe(0);
     expect(r.out).toEqual(['asks']);
-    expect(tlsLines(r.err).slice(0, 9)).toEqual([
+    expect(tlsLines(r.err).slice(0, 10)).toEqual([
       '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
       '* TLSv1.3 (IN), TLS handshake, Server hello (2):',
       '* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):',
@@ -71,6 +71,7 @@ describe('web[].tls: what the server accepts', () => {
       '* TLSv1.3 (IN), TLS handshake, Certificate (11):',
       '* TLSv1.3 (IN), TLS handshake, CERT verify (15):',
       '* TLSv1.3 (IN), TLS handshake, Finished (20):',
+      '* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):',
       '* TLSv1.3 (OUT), TLS handshake, Certificate (11):',
       '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
     ]);

@@ -94,6 +94,10 @@ export function nodeSecureConnector(tls: NodeTls, certificate?: Credential): Sec
         serverName,
         alpn,
         describe: true,
+        // Chromium's BoringSSL does TLS 1.3 middlebox compatibility (RFC 8446 Appendix D.4):
+        // a 32-byte session id and a ChangeCipherSpec before its Finished
+        // (test/interop/chromium.test.ts sees real Chromium send both).
+        middleboxCompat: true,
         ...(certificate ? { certificate } : {}),
       });
       return { stream: secured, ...(secured.alpnProtocol ? { alpn: secured.alpnProtocol } : {}) };

@@ -156,6 +156,8 @@ export class TourNarrator {
   /** TLS handshakes the client started; the first is narrated message by message. */
   private tlsHandshakes = 0;
   private firstTlsOpen = false;
+  /** The version the first TLS connection's ServerHello picked ('TLS 1.3', 'TLS 1.2'). */
+  private firstTlsVersion = '';
   private tlsStartedAt = new Map<string, Time>();
   private tlsUsed = false;
 
@@ -632,12 +634,31 @@ export class TourNarrator {
         );
         return;
       case 'ServerHello':
+        this.firstTlsVersion = d.version;
         this.say(
           'tls',
           e.node,
-          `ServerHello (one round trip, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))}, after the ClientHello): the server picks ${d.version} and ${d.suite}, sends its own random ${short(d.random)} and its ${d.keyShare ?? 'key'} share. From the two shares both sides compute the same secret (ECDHE) that no eavesdropper can: everything after this message is encrypted.`,
-          `ServerHello (ClientHello 뒤 한 번의 왕복, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))}): 서버가 ${d.version}과 ${d.suite}를 고르고, 자신의 난수 ${short(d.random)}와 ${d.keyShare ?? '키'} 공유를 보냅니다. 두 공유 값으로 양쪽이 같은 비밀(ECDHE)을 계산하며, 엿듣는 사람은 계산할 수 없습니다. 이 메시지 뒤로는 모두 암호화됩니다.`,
+          `ServerHello (one round trip, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))}, after the ClientHello): the server picks ${d.version} and ${d.suite}, sends its own random ${short(d.random)} and its ${d.keyShare ?? 'key'} share. From the two shares both sides compute the same secret (ECDHE) that no eavesdropper can: every handshake message after this one is encrypted.`,
+          `ServerHello (ClientHello 뒤 한 번의 왕복, ${ms(this.sim.now - (this.tlsStartedAt.get(e.peer) ?? this.sim.now))}): 서버가 ${d.version}과 ${d.suite}를 고르고, 자신의 난수 ${short(d.random)}와 ${d.keyShare ?? '키'} 공유를 보냅니다. 두 공유 값으로 양쪽이 같은 비밀(ECDHE)을 계산하며, 엿듣는 사람은 계산할 수 없습니다. 이 뒤의 핸드셰이크 메시지는 모두 암호화됩니다.`,
         );
+        return;
+      case 'ChangeCipherSpec':
+        if (this.firstTlsVersion !== 'TLS 1.3') {
+          this.say(
+            'tls',
+            e.node,
+            `ChangeCipherSpec from ${e.direction === 'sent' ? 'the browser' : 'the server'} (1 byte, in the clear): from its next record on, that side encrypts with the session keys.`,
+            `${e.direction === 'sent' ? '브라우저' : '서버'}의 ChangeCipherSpec (1바이트, 평문): 다음 레코드부터 그쪽은 세션 키로 암호화합니다.`,
+          );
+        } else if (e.direction === 'received') {
+          // RFC 8446 Appendix D.4; the browser's own, before its Finished, goes unsaid.
+          this.say(
+            'tls',
+            e.node,
+            `ChangeCipherSpec (1 byte, in the clear), and the browser sends one too: in TLS 1.3 it changes nothing and both sides ignore it. It makes the handshake look like a resumed TLS 1.2 session to old middleboxes that would drop anything else (RFC 8446 Appendix D.4); the 32-byte session id in the ClientHello, echoed by the server, is part of the same disguise.`,
+            `ChangeCipherSpec (1바이트, 평문), 브라우저도 하나 보냅니다: TLS 1.3에서는 아무것도 바꾸지 않고 양쪽 모두 무시합니다. 다른 모양이면 끊어 버리는 오래된 중간 장비(middlebox)에게 핸드셰이크를 재개된 TLS 1.2 세션처럼 보이게 하려는 것입니다(RFC 8446 부록 D.4). ClientHello의 32바이트 세션 ID와 서버의 그 값 그대로의 응답도 같은 위장의 일부입니다.`,
+          );
+        }
         return;
       case 'ServerKeyExchange':
         this.say(

@@ -286,6 +286,7 @@ function nodeTls(ctx: CommandContext, args: CurlArguments): CurlTls | undefined 
         verify: r.verify,
         trustStore,
         ...(certificate ? { certificate } : {}),
+        middleboxCompat: r.middleboxCompat,
         trace: r.trace,
         describe: true,
       }),
