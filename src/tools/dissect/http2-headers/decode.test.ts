@@ -4,7 +4,7 @@ import { serializeFrame } from '../../../application/http2/frame-codec.ts';
 import { CLIENT_PREFACE } from '../../../application/http2/preface.ts';
 import { concatBytes } from '../../../bytes/concat.ts';
 import { fromHex } from '../../../bytes/hex.ts';
-import { blockRangeInRecord, decodeConnectionHeaders, headerBlockAt } from './decode.ts';
+import { blockRangeInRecord, decodeConnectionHeaders } from './decode.ts';
 import type { PlainRecord } from './plain-stream.ts';
 import { representationName } from './representations.ts';
 
@@ -109,10 +109,12 @@ describe('decodeConnectionHeaders: RFC 7541 C.3 and C.4 as HTTP/2 frames across 
       ]);
       // What compression saved: 3 fields of 5 in one octet each once the table knows them.
       expect([b2!.blockLength, b2!.headerOctets]).toEqual([huffman ? 12 : 14, 10 + 11 + 6 + 25 + 21]);
-      // The second block spans two records: looked up by the record its frame header is in.
+      // The second block spans two records: found by the stream offset of its frame header,
+      // which the record its header is in starts before (recordStarts, as the dissector looks it up).
       const rec = records(bytes, cuts);
-      expect(headerBlockAt(d, rec[2]!.streamOffset, b2!.frameOffset - cuts[1]!)).toBe(b2);
-      expect(headerBlockAt(d, rec[2]!.streamOffset, 0)).toBeUndefined();
+      const start = d.recordStarts.get(rec[2]!.streamOffset)!;
+      expect(d.byFrame.get(start + b2!.frameOffset - cuts[1]!)).toBe(b2);
+      expect(d.byFrame.get(start)).toBeUndefined();
       // cache-control is cut by the third record: its bytes in the second and third.
       const cc = b2!.fields[4]!;
       const start2 = cuts[1]!;

@@ -354,19 +354,6 @@ export function decodeConnectionHeaders(
 }
 
 /**
- * The block whose HEADERS or PUSH_PROMISE frame header starts `offset` bytes into the
- * record at `recordStreamOffset`.
- */
-export function headerBlockAt(
-  d: DirectionHeaders,
-  recordStreamOffset: number,
-  offset: number,
-): DecodedHeaderBlock | undefined {
-  const start = d.recordStarts.get(recordStreamOffset);
-  return start === undefined ? undefined : d.byFrame.get(start + offset);
-}
-
-/**
  * Where block bytes [from, to) are in a record whose plaintext starts at `recordStart`
  * and is `recordLength` long: the offset and length of the first run of them in the
  * record, or undefined when none is in it.

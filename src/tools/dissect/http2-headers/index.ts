@@ -11,7 +11,6 @@ export {
   type DecodedHeaderBlock,
   type DirectionHeaders,
   decodeConnectionHeaders,
-  headerBlockAt,
   MAX_FRAMES,
   MAX_HEADER_BLOCK_BYTES,
   MAX_HEADER_BLOCKS,
