@@ -4,13 +4,14 @@
  * wrote (`tcpdump -w`, `capture`) into `--out DIR`, and JSON lines instead of text.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { concatBytes } from '../bytes/concat.ts';
 import { ScenarioRun } from '../lab/run/scenario-run.ts';
 import { jsonLine, timelineLine } from '../lab/run/timeline.ts';
 import type { ScenarioSpec } from '../lab/scenario/spec.ts';
 import { PcapWriter } from '../tools/capture/pcap-writer.ts';
 import { traceLine } from '../tools/format/trace-line.ts';
+import { savedPath } from '../tools/shell/lab-files.ts';
 
 export interface RunCliOptions {
   readonly seed?: number;
@@ -69,8 +70,15 @@ export async function runScenarioCli(spec: ScenarioSpec, o: RunCliOptions): Prom
     const dir = o.out ?? '.';
     mkdirSync(dir, { recursive: true });
     for (const [name, bytes] of result.files) {
-      writeFileSync(join(dir, name), bytes);
-      if (!o.json) o.write(`# wrote ${join(dir, name)} (${bytes.length} bytes)`);
+      const path = savedPath(name);
+      if (path === undefined) {
+        if (!o.json) o.write(`# not written: ${name} (outside the output folder ${dir})`);
+        continue;
+      }
+      const target = join(dir, path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, bytes);
+      if (!o.json) o.write(`# wrote ${target} (${bytes.length} bytes)`);
     }
   }
   return 0;

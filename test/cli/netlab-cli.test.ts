@@ -1,6 +1,6 @@
 /** The `netlab` command as a user runs it: exit codes, output, files, errors. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,38 @@ describe('netlab CLI', () => {
     expect(r.stdout).toContain('h1  $ ping -c 3 10.0.2.10');
     expect(r.stdout).toMatch(/\[\s+1\.0000\d\d\] h1 {4}64 bytes from 10\.0\.2\.10: icmp_seq=1 ttl=63 time=/);
     expect(r.stdout).toContain('3 packets transmitted, 3 received, 0% packet loss');
+  });
+
+  it('a command writing to /dev/null keeps nothing; a name leaving --out is not written there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlab-cli-'));
+    const scenario = join(dir, 'files.yaml');
+    writeFileSync(
+      scenario,
+      [
+        'duration: 4s',
+        'topology:',
+        '  nodes:',
+        '    a: { kind: host, ip: 10.0.0.1/24 }',
+        '    b: { kind: host, ip: 10.0.0.2/24 }',
+        '  links: [[a, b]]',
+        'web:',
+        "  - { server: b, files: { /index.html: 'hello' } }",
+        'script:',
+        '  - { at: 1s, node: a, run: curl -s -o /dev/null http://10.0.0.2/ }',
+        '  - { at: 2s, node: a, run: curl -s -o ../escape.html http://10.0.0.2/ }',
+        '  - { at: 3s, node: a, run: curl -s -o /pages/index.html http://10.0.0.2/ }',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    const r = netlab(['run', scenario, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`# not written: ../escape.html (outside the output folder ${out})`);
+    expect(r.stdout).toContain(`# wrote ${join(out, 'pages', 'index.html')} (5 bytes)`);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('# wrote'))).toHaveLength(1);
+    expect(readFileSync(join(out, 'pages', 'index.html'), 'utf8')).toBe('hello');
+    expect(existsSync(join(dir, 'escape.html'))).toBe(false);
+    expect(readdirSync(out)).toEqual(['pages']);
   });
 
   it('writes a pcap with --pcap and files written by commands into --out', () => {

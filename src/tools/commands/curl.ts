@@ -24,6 +24,7 @@
  * a name the node does not hold ("could not load PEM client certificate"), a .crt without
  * its key or a key of another certificate ("unable to set private key file").
  */
+import { keepLabFile } from '../shell/lab-files.ts';
 import { parseCertificatesPem } from '../../application/pki/certificate.ts';
 import { TrustStore } from '../../application/pki/trust-store.ts';
 import type { TlsVersion } from '../../application/tls/code-points.ts';
@@ -226,7 +227,7 @@ export const curl: Command = {
       },
       stderr: (line) => ctx.err(line),
       stdout: (bytes) => writeLines(ctx, decoder.decode(bytes)),
-      writeFile: (name, bytes) => ctx.files.set(name, bytes),
+      writeFile: (name, bytes) => keepLabFile(ctx.files, name, bytes),
     });
     return status;
   },

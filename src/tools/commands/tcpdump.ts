@@ -13,6 +13,7 @@
  * Frames are seen when the NIC starts sending them and when they arrive, before the MAC
  * filter. Left out: -s snaplen (everything is kept), -A/-X payload dumps, -r.
  */
+import { keepLabFile } from '../shell/lab-files.ts';
 import { concatBytes } from '../../bytes/concat.ts';
 import type { NetDevice } from '../../link/net-device.ts';
 import type { Node } from '../../link/node.ts';
@@ -153,7 +154,7 @@ function runCapture(ctx: CommandContext, req: CaptureRequest): Promise<number> {
     offTx();
     offRx();
     if (req.promiscuous) dev.setPromiscuous(false);
-    if (writer && req.file !== undefined) ctx.files.set(req.file, concatBytes(chunks));
+    if (writer && req.file !== undefined) keepLabFile(ctx.files, req.file, concatBytes(chunks));
     ctx.err(`${captured} packet${captured === 1 ? '' : 's'} captured`);
     ctx.err(`${received} packet${received === 1 ? '' : 's'} received by filter`);
     ctx.err('0 packets dropped by kernel');
