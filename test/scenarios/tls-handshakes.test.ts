@@ -226,6 +226,9 @@ describe('tls-handshakes: TLS 1.2 with RSA and ECDHE key exchange, TLS 1.3, and 
       ['CertificateVerify', true],
       ['Finished', true],
     ]);
+    // Said so in the trace (`--trace tls`, the web lab's ladder), unlike TLS 1.2's.
+    expect(details(3, 'laptop', 'ChangeCipherSpec')).toEqual({ type: 'ChangeCipherSpec', middlebox: true });
+    expect(details(2, 'laptop', 'ChangeCipherSpec')).toEqual({ type: 'ChangeCipherSpec' });
     // The session id the laptop made up for the disguise, echoed.
     const sessionId = details(3, 'laptop', 'ClientHello').sessionId;
     expect(fromHex(sessionId)).toHaveLength(32);

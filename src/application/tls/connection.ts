@@ -412,7 +412,10 @@ export abstract class TlsConnection {
       this.emit({
         kind: 'handshake',
         direction,
-        details: { type: 'ChangeCipherSpec' },
+        details:
+          this.negotiated === ProtocolVersion.Tls13
+            ? { type: 'ChangeCipherSpec', middlebox: true }
+            : { type: 'ChangeCipherSpec' },
         length: 1,
         encrypted: false,
       });

@@ -73,7 +73,11 @@ export type HandshakeDetails =
   | { readonly type: 'Finished'; readonly verifyData: string }
   | { readonly type: 'NewSessionTicket'; readonly lifetime: number }
   | { readonly type: 'KeyUpdate'; readonly requestUpdate: boolean }
-  | { readonly type: 'ChangeCipherSpec' }
+  /**
+   * `middlebox`: sent or received in TLS 1.3, where it changes nothing and is only there
+   * for middleboxes that expect TLS 1.2 (RFC 8446 Appendix D.4).
+   */
+  | { readonly type: 'ChangeCipherSpec'; readonly middlebox?: true }
   | { readonly type: 'HelloRequest' };
 
 /** What both sides agreed on, once the handshake is done. */

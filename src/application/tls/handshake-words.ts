@@ -76,6 +76,7 @@ export function handshakeWords(d: HandshakeDetails): string {
     case 'KeyUpdate':
       return d.requestUpdate ? 'update_requested' : 'update_not_requested';
     case 'ChangeCipherSpec':
+      return d.middlebox ? 'middlebox compatibility, ignored in TLS 1.3' : '';
     case 'HelloRequest':
       return '';
   }

@@ -122,6 +122,14 @@ describe('trace lines for TLS', () => {
       'tls.handshake client ← 10.0.0.20:443 ChangeCipherSpec [1 byte]',
       'tls.handshake client ← 10.0.0.20:443 Finished (verify_data 12 bytes) [16 bytes, encrypted]',
     ]);
+    // TLS 1.3's, which changes nothing (RFC 8446 Appendix D.4).
+    expect(
+      traceLine(handshake({ type: 'ChangeCipherSpec', middlebox: true }, 1, 'received')).slice(
+        '[   1.040000] laptop ~ '.length,
+      ),
+    ).toBe(
+      'tls.handshake client ← 10.0.0.20:443 ChangeCipherSpec (middlebox compatibility, ignored in TLS 1.3) [1 byte]',
+    );
   });
 
   it('alerts, the established session and a failure', () => {
