@@ -13,6 +13,7 @@
  *
  * Left out: `-m` matches (state, multiport...), `!` negation, other tables, `-R`, `-Z`.
  */
+import { serviceName } from '../format/services.ts';
 import {
   CHAINS,
   type ChainName,
@@ -51,21 +52,6 @@ const ICMP_NAMES = Object.fromEntries(Object.entries(ICMP_TYPES).map(([k, v]) =>
   number,
   string
 >;
-
-/** Port names from /etc/services, for `-L` without -n. */
-const SERVICES: Readonly<Record<number, string>> = {
-  20: 'ftp-data',
-  21: 'ftp',
-  22: 'ssh',
-  23: 'telnet',
-  25: 'smtp',
-  53: 'domain',
-  80: 'http',
-  110: 'pop3',
-  143: 'imap2',
-  443: 'https',
-  5001: 'commplex-link',
-};
 
 class UsageError {
   constructor(
@@ -218,7 +204,7 @@ function where(p: Ipv4Prefix | undefined, numeric: boolean): string {
 function extras(r: FirewallRule, numeric: boolean): string {
   const out: string[] = [];
   const proto = r.protocol === undefined ? undefined : PROTOCOL_NAMES[r.protocol];
-  const port = (n: number) => (numeric ? String(n) : (SERVICES[n] ?? String(n)));
+  const port = (n: number) => (numeric ? String(n) : serviceName(n));
   if (r.sourcePort !== undefined || r.destinationPort !== undefined) {
     let s = `${proto}`;
     if (r.sourcePort !== undefined) s += ` spt:${port(r.sourcePort)}`;

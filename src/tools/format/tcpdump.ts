@@ -20,28 +20,11 @@
  * Left out: most -v/-vv decodes of upper protocols, IPv6, 802.1Q, link types other than
  * Ethernet.
  */
+import { serviceName } from './services.ts';
 import { formatIpv4Address } from '../../internet/ipv4-address.ts';
 import { formatMac } from '../../link/mac-address.ts';
 import type { Decoded, Dissection, TcpOptionView } from '../dissect/index.ts';
 import { tcpdumpDnsText } from './tcpdump-dns.ts';
-
-/** Port names tcpdump takes from /etc/services (the ones the lab uses). */
-const SERVICES: Record<number, string> = {
-  20: 'ftp-data',
-  21: 'ftp',
-  22: 'ssh',
-  23: 'telnet',
-  25: 'smtp',
-  53: 'domain',
-  80: 'http',
-  110: 'pop3',
-  143: 'imap2',
-  443: 'https',
-  993: 'imaps',
-  995: 'pop3s',
-  5001: 'commplex-link',
-  8080: 'http-alt',
-};
 
 export interface TcpdumpOptions {
   /** -n: numbers, no names. */
@@ -108,7 +91,7 @@ export class TcpdumpPrinter {
 
   private port(p: number): string {
     if (this.options.numeric) return String(p);
-    return SERVICES[p] ?? String(p);
+    return serviceName(p);
   }
 
   /** The whole line for a frame captured at `timeNs`. */
