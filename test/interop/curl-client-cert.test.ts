@@ -16,11 +16,9 @@ import { curlHttps } from '../../src/real/tls-client.ts';
 import {
   curlAvailable,
   curlStderr as realCurl,
-  freePort,
   hasOpenssl,
-  startOpenssl,
+  startWwwServer,
   tempDir,
-  waitForOutput,
   warnIfNoOpenssl,
 } from './openssl-helpers.ts';
 
@@ -35,7 +33,7 @@ function tlsLines(lines: readonly string[]): string[] {
 }
 
 describe.skipIf(!hasOpenssl() || !hasCurl)('client certificates: real curl and netlab curl', () => {
-  let server: ReturnType<typeof startOpenssl> | undefined;
+  let server: Awaited<ReturnType<typeof startWwwServer>> | undefined;
   let url = '';
   let pki = '';
   let client = { certFile: '', keyFile: '' };
@@ -45,28 +43,17 @@ describe.skipIf(!hasOpenssl() || !hasCurl)('client certificates: real curl and n
     pkiInit(pki);
     const site = pkiIssue(pki, ['localhost', '127.0.0.1']);
     client = pkiIssue(pki, ['alice']);
-    const port = await freePort();
-    server = startOpenssl([
-      's_server',
-      '-accept',
-      String(port),
-      '-www',
-      '-cert',
-      site.certFile,
-      '-key',
-      site.keyFile,
+    server = await startWwwServer(site, [
       '-CAfile',
       join(pki, 'ca.crt'),
       '-Verify',
       '1',
       '-verify_return_error',
     ]);
-    await waitForOutput(server.output, /ACCEPT/);
-    url = `https://127.0.0.1:${port}/`;
+    url = server.url;
   });
   afterAll(async () => {
-    server?.kill();
-    await server?.done;
+    await server?.stop();
   });
 
   const both = async (

@@ -13,11 +13,9 @@ import { curlHttps } from '../../src/real/tls-client.ts';
 import {
   curlAvailable,
   curlStderr as realCurl,
-  freePort,
   hasOpenssl,
-  startOpenssl,
+  startWwwServer,
   tempDir,
-  waitForOutput,
   warnIfNoOpenssl,
 } from './openssl-helpers.ts';
 
@@ -39,23 +37,9 @@ describe.skipIf(!hasOpenssl() || !hasCurl)('handshake_failure: real curl and net
     const pki = join(dir, 'pki');
     pkiInit(pki, { keyType: 'rsa' });
     const site = pkiIssue(pki, ['localhost', '127.0.0.1'], { keyType: 'rsa' });
-    const port = await freePort();
-    const server = startOpenssl([
-      's_server',
-      '-accept',
-      String(port),
-      '-www',
-      '-cert',
-      site.certFile,
-      '-key',
-      site.keyFile,
-      '-tls1_2',
-      '-cipher',
-      'AES128-GCM-SHA256',
-    ]);
+    const server = await startWwwServer(site, ['-tls1_2', '-cipher', 'AES128-GCM-SHA256']);
+    const { url, port } = server;
     try {
-      await waitForOutput(server.output, /ACCEPT/);
-      const url = `https://127.0.0.1:${port}/`;
       const cacert = join(pki, 'ca.crt');
       // -sS: no progress meter (not a terminal here), the error line still printed.
       const real = await realCurl(['-svS', '--cacert', cacert, '--ciphers', CIPHERS, url]);
@@ -88,8 +72,7 @@ describe.skipIf(!hasOpenssl() || !hasCurl)('handshake_failure: real curl and net
       // The server saw no suite it could pick.
       expect(server.output()).toContain('no shared cipher');
     } finally {
-      server.kill();
-      await server.done;
+      await server.stop();
     }
   });
 });

@@ -12,11 +12,9 @@ import { curlHttps } from '../../src/real/tls-client.ts';
 import {
   curlAvailable,
   curlStderr as realCurl,
-  freePort,
   hasOpenssl,
-  startOpenssl,
+  startWwwServer,
   tempDir,
-  waitForOutput,
   warnIfNoOpenssl,
 } from './openssl-helpers.ts';
 
@@ -33,31 +31,18 @@ const compared = (lines: readonly string[]) =>
   );
 
 describe.skipIf(!hasOpenssl() || !hasCurl)('curl wording: real curl and netlab curl', () => {
-  let server: ReturnType<typeof startOpenssl> | undefined;
+  let server: Awaited<ReturnType<typeof startWwwServer>> | undefined;
   let url = '';
   let cacert = '';
   beforeAll(async () => {
     const pki = join(tempDir('netlab-curl-wording-'), 'pki');
     pkiInit(pki);
     cacert = join(pki, 'ca.crt');
-    const site = pkiIssue(pki, ['localhost', '127.0.0.1']);
-    const port = await freePort();
-    server = startOpenssl([
-      's_server',
-      '-accept',
-      String(port),
-      '-www',
-      '-cert',
-      site.certFile,
-      '-key',
-      site.keyFile,
-    ]);
-    await waitForOutput(server.output, /ACCEPT/);
-    url = `https://127.0.0.1:${port}/`;
+    server = await startWwwServer(pkiIssue(pki, ['localhost', '127.0.0.1']));
+    url = server.url;
   });
   afterAll(async () => {
-    server?.kill();
-    await server?.done;
+    await server?.stop();
   });
 
   it('a server without ALPN: the same handshake lines, "did not agree", "using HTTP/1.x"', async () => {

@@ -109,6 +109,44 @@ export async function waitForOutput(output: () => string, pattern: RegExp, ms = 
   }
 }
 
+/**
+ * `openssl s_server -www` with this certificate and key (and `extra` options) on a free
+ * loopback port, once it accepts: its https:// URL, what it printed, and `stop()`.
+ */
+export async function startWwwServer(
+  cert: { readonly certFile: string; readonly keyFile: string },
+  extra: readonly string[] = [],
+): Promise<{
+  readonly url: string;
+  readonly port: number;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}> {
+  const port = await freePort();
+  const server = startOpenssl([
+    's_server',
+    '-accept',
+    String(port),
+    '-www',
+    '-cert',
+    cert.certFile,
+    '-key',
+    cert.keyFile,
+    ...extra,
+  ]);
+  const stop = async () => {
+    server.kill();
+    await server.done;
+  };
+  try {
+    await waitForOutput(server.output, /ACCEPT/);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url: `https://127.0.0.1:${port}/`, port, output: server.output, stop };
+}
+
 /** A loopback port free now, for an `openssl s_server -accept` to listen on. */
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -9,23 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Lab } from './lab-harness.ts';
+import { MUTUAL_TLS_HOSTS } from './mutual-tls-lab.ts';
 
-const WEB = `
-topology:
-  nodes:
-    alice: { kind: host, ip: 10.0.0.10/24 }
-    bob: { kind: host, ip: 10.0.0.11/24 }
-    mallory: { kind: host, ip: 10.0.0.12/24 }
-    web: { kind: host, ip: 10.0.0.80/24 }
-    sw: { kind: switch }
-  links: [[alice, sw], [bob, sw], [mallory, sw], [web, sw]]
-pki:
-  cas: [{ name: Shady Private CA }]
-  clients:
-    - { name: alice, node: alice }
-    - { name: old, node: alice, valid_from: -100d, valid_for: 30d }
-    - { name: mallory, node: mallory, issuer: Shady Private CA }
-web:
+const WEB = `${MUTUAL_TLS_HOSTS}web:
   - { server: web, tls: { names: [web], client_auth: require }, files: { /index.html: members only } }
   - { server: web, port: 8443, tls: { names: [web], client_auth: request }, files: { /index.html: asks } }
 `;
