@@ -8,6 +8,7 @@
  *                                   [--slow T] [--drop N] [--seed N]
  *   netlab experiment header-bytes  [--images N] [--no-cookies] [--variants LIST]
  *   netlab experiment push          [--rtt LIST] [--css BYTES] [--js BYTES] [--rate RATE] [--seed N]
+ *   netlab experiment workarounds   [--rtt LIST] [--images N] [--size BYTES] [--rate RATE] [--seed N]
  *
  * Times are milliseconds, or durations with a unit (`500us`, `0.3s`); loss rates are
  * percent (`0.5` or `0.5%`). Exit status 0, or 2 for a usage error.
@@ -37,6 +38,12 @@ import {
   httpVersionsJson,
   runHttpVersions,
 } from '../lab/experiments/http-versions.ts';
+import {
+  formatHttp1WorkaroundsTable,
+  http1WorkaroundsCsv,
+  http1WorkaroundsJson,
+  runHttp1Workarounds,
+} from '../lab/experiments/http1-workarounds.ts';
 import {
   formatServerPushTable,
   runServerPush,
@@ -82,6 +89,14 @@ experiments:
       --rtt LIST          round-trip times (default 10,50,100)
       --css BYTES         bytes of the stylesheet (default 15000)
       --js BYTES          bytes of the script (default 40000)
+      --rate RATE         link rate (default 50Mbps)
+      --seed N            seed of the simulation (default 1)
+
+  workarounds     HTTP/1.x's image sprites and base64 inlining beside separate images, over
+                  HTTP/1.0, keep-alive and HTTP/2: page-load time and the bytes sent
+      --rtt LIST          round-trip times (default 10,50,100)
+      --images N          images on the page, 1..500 (default 24)
+      --size BYTES        bytes of each image (default 2000)
       --rate RATE         link rate (default 50Mbps)
       --seed N            seed of the simulation (default 1)
 
@@ -281,6 +296,23 @@ const COMMANDS: Readonly<Record<string, ExperimentCommand>> = {
         table: formatServerPushTable(result),
         csv: serverPushCsv(result),
         json: serverPushJson(result),
+      };
+    },
+  },
+  workarounds: {
+    options: { rtt: str, images: str, size: str, rate: str, seed: str },
+    async run(v) {
+      const result = await runHttp1Workarounds({
+        rtts: timeList(v.rtt, 'round-trip time'),
+        images: integer(v.images, 'images'),
+        size: integer(v.size, 'size'),
+        rate: rate(v.rate),
+        seed: integer(v.seed, 'seed'),
+      });
+      return {
+        table: formatHttp1WorkaroundsTable(result),
+        csv: http1WorkaroundsCsv(result),
+        json: http1WorkaroundsJson(result),
       };
     },
   },

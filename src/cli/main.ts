@@ -49,7 +49,7 @@ commands:
   examples                      list the example scenarios
   ping ARGS...                  ping on the default topology (from h1; --from NODE, --scenario FILE)
   traceroute ARGS...            traceroute on the default topology (same options)
-  experiment NAME [options]     run an experiment: http-versions, hol-blocking, header-bytes, push, io-models
+  experiment NAME [options]     run an experiment: http-versions, hol-blocking, header-bytes, push, workarounds, io-models
                                 ('netlab experiment help' lists their options)
   dig [@SERVER] [-p PORT] NAME [TYPE] [+options]
                                 BIND's dig over real sockets (same options and output)

@@ -74,7 +74,14 @@ it('answers bad options with status 2 and a message', () => {
 
 describe('netlab experiment (in process)', () => {
   it('lists every experiment with its options in the help', async () => {
-    expect(EXPERIMENT_NAMES).toEqual(['http-versions', 'hol-blocking', 'header-bytes', 'io-models', 'push']);
+    expect(EXPERIMENT_NAMES).toEqual([
+      'http-versions',
+      'hol-blocking',
+      'header-bytes',
+      'io-models',
+      'push',
+      'workarounds',
+    ]);
     const r = await experiment(['help']);
     expect(r.status).toBe(0);
     expect(r.out).toEqual([EXPERIMENTS_USAGE]);
@@ -88,6 +95,7 @@ describe('netlab experiment (in process)', () => {
       '--variants',
       '--css',
       '--js',
+      '--images',
     ]) {
       expect(EXPERIMENTS_USAGE).toContain(option);
     }
@@ -179,6 +187,8 @@ describe('netlab experiment (in process)', () => {
       [['push', '--rate', 'fast'], "not a rate: 'fast'"],
       [['push', '--css', '0'], 'cssSize must be an integer'],
       [['push', '--frobnicate'], "Unknown option '--frobnicate'"],
+      [['workarounds', '--images', '501'], 'images must be an integer 1..500'],
+      [['workarounds', '--size', 'big'], "--size must be a whole number, got 'big'"],
     ];
     for (const [args, message] of cases) {
       const r = await experiment(args);
