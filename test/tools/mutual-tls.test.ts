@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Lab } from './lab-harness.ts';
+import { CURL_TLS13_CLIENT_CERT, CURL_TLS13_NO_CLIENT_CERT } from './curl-recorded-lines.ts';
 import { MUTUAL_TLS_HOSTS } from './mutual-tls-lab.ts';
 
 const WEB = `${MUTUAL_TLS_HOSTS}web:
@@ -21,18 +22,7 @@ const tlsLines = (err: readonly string[]) =>
 
 /** What real curl 7.88.1 printed against `openssl s_server -Verify 1 -verify_return_error` with --cert. */
 const REAL_TLS13_WITH_CERT = [
-  '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
-  '* TLSv1.3 (IN), TLS handshake, Server hello (2):',
-  '* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):',
-  '* TLSv1.3 (IN), TLS handshake, Request CERT (13):',
-  '* TLSv1.3 (IN), TLS handshake, Certificate (11):',
-  '* TLSv1.3 (IN), TLS handshake, CERT verify (15):',
-  '* TLSv1.3 (IN), TLS handshake, Finished (20):',
-  // OpenSSL's middlebox-compatibility ChangeCipherSpec (RFC 8446 Appendix D.4), netlab's too.
-  '* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):',
-  '* TLSv1.3 (OUT), TLS handshake, Certificate (11):',
-  '* TLSv1.3 (OUT), TLS handshake, CERT verify (15):',
-  '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
+  ...CURL_TLS13_CLIENT_CERT,
   '* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256',
 ];
 const REAL_TLS12_WITH_CERT = [
@@ -52,8 +42,7 @@ const REAL_TLS12_WITH_CERT = [
 ];
 /** The TLS 1.3 flight of a client without a certificate: an empty Certificate, no CertificateVerify. */
 const TLS13_NO_CERT = [
-  ...REAL_TLS13_WITH_CERT.slice(0, 9),
-  '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
+  ...CURL_TLS13_NO_CLIENT_CERT,
   '* SSL connection using TLSv1.3 / TLS_AES_128_GCM_SHA256',
 ];
 /** A fatal alert once the handshake is over: the line as it arrives, then SSL_read's failure (56). */

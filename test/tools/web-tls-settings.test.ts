@@ -4,6 +4,7 @@
  * what it refuses (with the lines real curl 7.88.1 prints against `openssl s_server
  * -tls1_2`, `-cipher`, `-verify` and `-Verify`), and the CertificateRequest of mutual TLS.
  */
+import { CURL_TLS13_NO_CLIENT_CERT } from './curl-recorded-lines.ts';
 import { describe, expect, it } from 'vitest';
 import { Lab } from './lab-harness.ts';
 
@@ -63,18 +64,7 @@ describe('web[].tls: what the server accepts', () => {
     const r = await l.sh('client', 'curl -sSv https://web:9443/');
     expect(r.status).toBe(0);
     expect(r.out).toEqual(['asks']);
-    expect(tlsLines(r.err).slice(0, 10)).toEqual([
-      '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
-      '* TLSv1.3 (IN), TLS handshake, Server hello (2):',
-      '* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):',
-      '* TLSv1.3 (IN), TLS handshake, Request CERT (13):',
-      '* TLSv1.3 (IN), TLS handshake, Certificate (11):',
-      '* TLSv1.3 (IN), TLS handshake, CERT verify (15):',
-      '* TLSv1.3 (IN), TLS handshake, Finished (20):',
-      '* TLSv1.3 (OUT), TLS change cipher, Change cipher spec (1):',
-      '* TLSv1.3 (OUT), TLS handshake, Certificate (11):',
-      '* TLSv1.3 (OUT), TLS handshake, Finished (20):',
-    ]);
+    expect(tlsLines(r.err).slice(0, 10)).toEqual(CURL_TLS13_NO_CLIENT_CERT);
   });
 
   it('client_auth: require refuses a TLS 1.2 client without a certificate with handshake_failure', async () => {
