@@ -41,14 +41,9 @@ import { serveHttp } from '../../src/real/http-server.ts';
 import { serveHttps } from '../../src/real/https-server.ts';
 import { pkiInit, pkiIssue } from '../../src/real/pki-files.ts';
 import { type TraceEventOf, TraceBus } from '../../src/sim/trace.ts';
-import { CHROMIUM, CHROMIUM_FLAGS, chromiumAvailable, EVALUATE_HELPERS } from '../web/browser.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumOrWarn, EVALUATE_HELPERS } from '../web/browser.ts';
 
-const available = chromiumAvailable();
-if (!available) {
-  console.warn(
-    `\n*** chromium is not installed (${CHROMIUM}; apt-get install chromium, or set NETLAB_CHROMIUM): the real-browser interop tests are SKIPPED ***\n`,
-  );
-}
+const available = chromiumOrWarn('the real-browser interop tests');
 
 const IMAGES = 10;
 const BIG = 3 * 1024 * 1024;

@@ -15,6 +15,18 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
+/** Whether Chromium is here; warns loudly, naming the `tests` skipped, when it is not. */
+export function chromiumOrWarn(tests: string): boolean {
+  const available = chromiumAvailable();
+  if (!available) {
+    console.warn(
+      `\n*** SKIPPED: ${tests} need Chromium at ${CHROMIUM} ` +
+        '(apt-get install chromium, or run .ci/run; NETLAB_CHROMIUM=path overrides) ***\n',
+    );
+  }
+  return available;
+}
+
 export interface Lab {
   readonly server: StaticServer;
   readonly url: string;

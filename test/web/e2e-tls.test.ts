@@ -14,19 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyFilter, CHROMIUM, chromiumAvailable, type Lab, runToEnd, startLab } from './browser.ts';
+import { applyFilter, chromiumOrWarn, type Lab, runToEnd, startLab } from './browser.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const ARTIFACTS = join(HERE, 'artifacts');
-const available = chromiumAvailable();
-
-if (!available) {
-  console.warn(
-    `\n*** SKIPPED: the web lab's TLS decryption end-to-end test needs Chromium at ${CHROMIUM} ` +
-      '(apt-get install chromium, or run .ci/run; NETLAB_CHROMIUM=path overrides) ***\n',
-  );
-}
+const available = chromiumOrWarn("the web lab's TLS decryption end-to-end tests");
 
 describe.skipIf(!available)('the web lab decrypts TLS with the run’s keys, in Chromium', () => {
   let lab: Lab;

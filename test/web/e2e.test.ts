@@ -14,19 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, chromiumAvailable, type Lab, startLab } from './browser.ts';
+import { chromiumOrWarn, type Lab, startLab } from './browser.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const ARTIFACTS = join(HERE, 'artifacts');
-const available = chromiumAvailable();
-
-if (!available) {
-  console.warn(
-    `\n*** SKIPPED: the web lab's end-to-end tests need Chromium at ${CHROMIUM} ` +
-      '(apt-get install chromium, or run .ci/run; NETLAB_CHROMIUM=path overrides) ***\n',
-  );
-}
+const available = chromiumOrWarn("the web lab's end-to-end tests");
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });

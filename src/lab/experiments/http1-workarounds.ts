@@ -132,8 +132,10 @@ export async function runHttp1Workarounds(
   options: Http1WorkaroundsOptions = {},
 ): Promise<Http1WorkaroundsResult> {
   const p = checkOptions(options);
+  // Each page's files, built once for its size figures and every load.
+  const sites = new Map(WORKAROUND_PAGES.map((page) => [page, workaroundSite(page, p.images, p.size)]));
   const pages = WORKAROUND_PAGES.map((page) => {
-    const site = workaroundSite(page, p.images, p.size);
+    const site = sites.get(page)!;
     const bytes = Object.values(site).reduce((n, b) => n + byteLength(b), 0);
     const html = byteLength(site['/index.html']!);
     // base64 sends 4 characters for every 3 bytes, the last group padded (RFC 4648 §4).
@@ -143,7 +145,7 @@ export async function runHttp1Workarounds(
   const runs: WorkaroundRun[] = [];
   for (const rtt of p.rtts) {
     for (const page of WORKAROUND_PAGES) {
-      const site = workaroundSite(page, p.images, p.size);
+      const site = sites.get(page)!;
       for (const protocol of WORKAROUND_PROTOCOLS) {
         const { page: load } = await loadPageOnce({ protocol, site, rtt, rate: p.rate, seed: p.seed });
         runs.push({

@@ -9,16 +9,7 @@ import { Oid } from '../../application/pki/oid.ts';
 import { NODE_TLS } from '../../application/tls/node-tls.ts';
 import { Network } from '../network.ts';
 import { parseScenario } from './parse-scenario.ts';
-import { problemLines, yaml } from './test-helpers.ts';
-
-const TOPOLOGY = [
-  'topology:', // 1
-  '  nodes:',
-  '    laptop: { kind: host, ip: 10.0.0.10/24 }',
-  '    www: { kind: host, ip: 10.0.0.80/24 }',
-  '    sw1: { kind: switch }', // 5
-  '  links: [[laptop, sw1], [www, sw1]]',
-];
+import { problemLines, LAPTOP_WWW as TOPOLOGY, yaml } from './test-helpers.ts';
 
 describe('pki.clients and client_ca', () => {
   it('reads client certificates and the CA a server accepts them from, as plain data', () => {

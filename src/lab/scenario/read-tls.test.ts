@@ -8,16 +8,7 @@ import { formatName } from '../../application/pki/name.ts';
 import { Network } from '../network.ts';
 import { parseScenario } from './parse-scenario.ts';
 import { parseSignedDuration } from './read-tls.ts';
-import { problemLines, yaml } from './test-helpers.ts';
-
-const TOPOLOGY = [
-  'topology:', // 1
-  '  nodes:',
-  '    laptop: { kind: host, ip: 10.0.0.10/24 }',
-  '    www: { kind: host, ip: 10.0.0.80/24 }',
-  '    sw1: { kind: switch }', // 5
-  '  links: [[laptop, sw1], [www, sw1]]',
-];
+import { problemLines, LAPTOP_WWW as TOPOLOGY, yaml } from './test-helpers.ts';
 
 describe('web[].tls and pki:', () => {
   it('resolves to plain data: port 443 by default, validity relative to the start, the redirect port', () => {

@@ -18,3 +18,13 @@ export function problemLines(text: string, file = 't.yaml'): string[] {
 export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
+
+/** A laptop and a server `www` on one switch: lines 1–6 of a test scenario. */
+export const LAPTOP_WWW: readonly string[] = [
+  'topology:', // 1
+  '  nodes:',
+  '    laptop: { kind: host, ip: 10.0.0.10/24 }',
+  '    www: { kind: host, ip: 10.0.0.80/24 }',
+  '    sw1: { kind: switch }', // 5
+  '  links: [[laptop, sw1], [www, sw1]]',
+];
